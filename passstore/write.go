@@ -1,0 +1,321 @@
+package passstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// Write encrypts plaintext to the entry's recipients with e and stores it
+// atomically as the entry name. The plaintext is written as given (the
+// caller adds pass's final newline).
+//
+// Steps, in compat.md order: the sneaky check; a check that no existing
+// directory on the way, nor the entry itself, is a symlink leading outside
+// the store (*EscapeError, nothing created); the missing directories,
+// created with mode 0777&^umask and returned in creation order for the
+// "mkdir: created directory" lines (also when a later step fails); the
+// recipients ([Store.Recipients]; ErrNoGPGID); then encryption into a
+// temporary file FILE.tmp.RANDOM.-- in the target directory, created with
+// O_EXCL and mode 0666&^umask (or the replaced entry's permission bits),
+// fsync, rename over the entry, fsync of the directory. Encryption errors
+// are returned as *EncryptError. On any failure the temporary file is
+// removed and the old entry is untouched.
+func (s *Store) Write(ctx context.Context, name string, plaintext []byte, e Encrypter) (createdDirs []string, err error) {
+	if err := CheckName(name); err != nil {
+		return nil, err
+	}
+	if name == "" || strings.HasSuffix(name, "/") {
+		return nil, fmt.Errorf("write entry: invalid name %q", name)
+	}
+	dirName := ""
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		dirName = name[:i]
+	}
+	var comps []string
+	for _, c := range strings.Split(dirName, "/") {
+		if c != "" && c != "." {
+			comps = append(comps, c)
+		}
+	}
+
+	// 1. Refuse escapes before anything is created.
+	if _, err := os.Stat(s.o.Dir); err == nil {
+		if err := s.checkInside(comps, name); err != nil {
+			return nil, err
+		}
+	}
+
+	// 2. Directories, as mkdir -p -v.
+	created, err := s.mkdirs(comps)
+	if err != nil {
+		return created, err
+	}
+
+	// 3. Recipients.
+	ids, _, err := s.Recipients(name)
+	if err != nil {
+		return created, err
+	}
+	if len(ids) == 0 {
+		return created, &EncryptError{Err: ErrNoRecipients}
+	}
+
+	// 4. Resolve the target again now that every directory exists.
+	target, oldMode, err := s.target(name)
+	if err != nil {
+		return created, err
+	}
+	return created, s.writeAtomic(ctx, target, oldMode, plaintext, ids, e)
+}
+
+// realPrefix resolves PREFIX through symlinks (PREFIX itself may be one).
+func (s *Store) realPrefix() (string, error) {
+	rp, err := filepath.EvalSymlinks(s.o.Dir)
+	if err != nil {
+		return "", fmt.Errorf("resolve store directory: %w", err)
+	}
+	return filepath.Abs(rp)
+}
+
+func inside(real, root string) bool {
+	rel, err := filepath.Rel(root, real)
+	if err != nil {
+		return false
+	}
+	return rel == "." || (rel != ".." && !strings.HasPrefix(rel, "../"))
+}
+
+// checkInside walks the existing directory components below PREFIX and the
+// entry itself and refuses symlinks that lead outside the store.
+func (s *Store) checkInside(comps []string, name string) error {
+	root, err := s.realPrefix()
+	if err != nil {
+		return err
+	}
+	cur := s.o.Dir
+	for _, c := range comps {
+		cur += "/" + c
+		fi, err := os.Lstat(cur)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // the rest will be created
+		}
+		if err != nil {
+			return fmt.Errorf("write entry: %w", err)
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			t, err := filepath.EvalSymlinks(cur)
+			if err != nil {
+				return fmt.Errorf("write entry: %w", err)
+			}
+			if t, _ = filepath.Abs(t); !inside(t, root) {
+				return &EscapeError{Path: cur, Target: t}
+			}
+			if fi, err = os.Stat(cur); err != nil {
+				return fmt.Errorf("write entry: %w", err)
+			}
+		}
+		if !fi.IsDir() {
+			return fmt.Errorf("write entry: %s: %w", cur, syscall.ENOTDIR)
+		}
+	}
+	_, _, err = s.target(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// target returns the file to replace for the entry: its path, or for a
+// symlinked entry the (possibly missing) file the link chain ends at,
+// after checking that its directory is inside the store. oldMode is the
+// permission of an existing file, or 0.
+func (s *Store) target(name string) (string, fs.FileMode, error) {
+	root, err := s.realPrefix()
+	if err != nil {
+		return "", 0, err
+	}
+	p := s.Path(name)
+	link := ""
+	for hops := 0; ; hops++ {
+		fi, err := os.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		if err != nil {
+			return "", 0, fmt.Errorf("write entry: %w", err)
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			if !fi.Mode().IsRegular() {
+				return "", 0, fmt.Errorf("write entry: %s is not a regular file", p)
+			}
+			break
+		}
+		if hops >= 40 {
+			return "", 0, fmt.Errorf("write entry: %s: %w", p, syscall.ELOOP)
+		}
+		if link == "" {
+			link = p
+		}
+		t, err := os.Readlink(p)
+		if err != nil {
+			return "", 0, fmt.Errorf("write entry: %w", err)
+		}
+		if !filepath.IsAbs(t) {
+			t = filepath.Join(filepath.Dir(p), t)
+		}
+		p = t
+	}
+	dir, err := filepath.EvalSymlinks(filepath.Dir(p))
+	if err != nil {
+		return "", 0, fmt.Errorf("write entry: %w", err)
+	}
+	if dir, _ = filepath.Abs(dir); !inside(dir, root) {
+		if link == "" {
+			link = filepath.Dir(s.Path(name))
+		}
+		return "", 0, &EscapeError{Path: link, Target: filepath.Join(dir, filepath.Base(p))}
+	}
+	if link == "" {
+		p = s.Path(name) // keep the textual form
+	} else {
+		p = filepath.Join(dir, filepath.Base(p))
+	}
+	var mode fs.FileMode
+	if fi, err := os.Lstat(p); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	return p, mode, nil
+}
+
+// mkdirs creates PREFIX (if missing) and comps below it, recording each
+// created directory textually as mkdir -p -v prints it.
+func (s *Store) mkdirs(comps []string) ([]string, error) {
+	var created []string
+	var all []string
+	// PREFIX's own missing ancestors, as mkdir -p does.
+	if _, err := os.Stat(s.o.Dir); errors.Is(err, fs.ErrNotExist) {
+		var parts []string
+		cur := s.o.Dir
+		for {
+			if _, err := os.Stat(cur); err == nil || cur == "" {
+				break
+			}
+			parts = append([]string{cur}, parts...)
+			i := strings.LastIndexByte(strings.TrimRight(cur, "/"), '/')
+			if i <= 0 {
+				break
+			}
+			cur = cur[:i]
+		}
+		all = append(all, parts...)
+	}
+	cur := s.o.Dir
+	for _, c := range comps {
+		cur += "/" + c
+		all = append(all, cur)
+	}
+	dmode := fs.FileMode(0o777)
+	if s.o.Umask >= 0 {
+		dmode &^= fs.FileMode(s.o.Umask)
+	}
+	for _, d := range all {
+		err := os.Mkdir(d, dmode)
+		if errors.Is(err, fs.ErrExist) {
+			if fi, serr := os.Stat(d); serr == nil && fi.IsDir() {
+				continue
+			}
+			return created, fmt.Errorf("create directory %s: %w", d, syscall.ENOTDIR)
+		}
+		if err != nil {
+			return created, fmt.Errorf("create directory: %w", err)
+		}
+		created = append(created, d)
+		if s.o.Umask >= 0 {
+			if err := os.Chmod(d, dmode); err != nil {
+				return created, fmt.Errorf("create directory: %w", err)
+			}
+		}
+	}
+	return created, nil
+}
+
+// tempName returns FILE.tmp.RANDOM.RANDOM.-- (pass's shape), a name that
+// never ends in the entry extension.
+func tempName(target string) string {
+	return target + ".tmp." + strconv.FormatUint(uint64(rand.Uint32()), 10) + "." +
+		strconv.FormatUint(uint64(rand.Uint32()), 10) + ".--"
+}
+
+func (s *Store) writeAtomic(ctx context.Context, target string, oldMode fs.FileMode, plaintext []byte, ids []string, e Encrypter) (err error) {
+	mode := fs.FileMode(0o666)
+	chmod := false
+	if s.o.Umask >= 0 {
+		mode &^= fs.FileMode(s.o.Umask)
+		chmod = true
+	}
+	if oldMode != 0 {
+		mode, chmod = oldMode, true
+	}
+	var f *os.File
+	var tmp string
+	for i := 0; ; i++ {
+		tmp = tempName(target)
+		f, err = os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, mode)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, fs.ErrExist) || i > 10 {
+			return fmt.Errorf("create temporary file: %w", err)
+		}
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if chmod {
+		if err = f.Chmod(mode); err != nil {
+			return fmt.Errorf("create temporary file: %w", err)
+		}
+	}
+	w, err := e.Encrypt(ctx, f, ids)
+	if err != nil {
+		return &EncryptError{Err: err}
+	}
+	if _, err = w.Write(plaintext); err != nil {
+		w.Close()
+		return &EncryptError{Err: err}
+	}
+	if err = w.Close(); err != nil {
+		return &EncryptError{Err: err}
+	}
+	if err = ctx.Err(); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("sync entry: %w", err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("close entry: %w", err)
+	}
+	if err = os.Rename(tmp, target); err != nil {
+		return fmt.Errorf("replace entry: %w", err)
+	}
+	if d, derr := os.Open(filepath.Dir(target)); derr == nil {
+		derr = d.Sync()
+		d.Close()
+		if derr != nil && !errors.Is(derr, syscall.EINVAL) && !errors.Is(derr, syscall.ENOTSUP) {
+			return fmt.Errorf("sync directory: %w", derr)
+		}
+	}
+	return nil
+}
