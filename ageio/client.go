@@ -1,0 +1,291 @@
+package ageio
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"filippo.io/age"
+	"filippo.io/age/armor"
+)
+
+// ErrNoMatch means none of the identities can open the file.
+var ErrNoMatch = errors.New("no age identity matches the file's recipients")
+
+// maxPlaintext bounds what Decrypt returns; pass entries are small.
+const maxPlaintext = 64 << 20
+
+// Mode selects the conventions of the tool that owns the store.
+type Mode int
+
+const (
+	// Passage follows passage: identities in $PASSAGE_IDENTITIES_FILE
+	// (default ~/.passage/identities).
+	Passage Mode = iota
+	// Gopass follows gopass's age back end: identities in gopass's
+	// scrypt-protected keyring plus ~/.passage/identities; its own
+	// recipients are always added on encryption.
+	Gopass
+)
+
+func (m Mode) String() string {
+	if m == Gopass {
+		return "gopass"
+	}
+	return "passage"
+}
+
+// Options configure a [Client]. The zero value means passage mode with the
+// identities file found through Env.
+type Options struct {
+	Mode Mode
+	// Env is the environment, as os.Environ would give it (the last
+	// assignment of a name wins). HOME, PASSAGE_IDENTITIES_FILE,
+	// GOPASS_HOMEDIR, XDG_CONFIG_HOME and GOPASS_AGE_PASSWORD are read.
+	Env []string
+	// IdentitiesFiles, when set, replaces the mode's list of identities
+	// files. Missing files are skipped.
+	IdentitiesFiles []string
+	// Passphrase returns the passphrase of a protected identities file
+	// (named by file). It is called at most once per Client. Nil means no
+	// passphrase can be asked: protected files fail with
+	// [ErrPassphraseRequired]. The slice is cleared after use.
+	Passphrase func(file string) ([]byte, error)
+}
+
+// Client decrypts and encrypts age files with one set of identities. It is
+// safe for concurrent use; identities are loaded once, on first need.
+type Client struct {
+	opts  Options
+	files []string
+
+	mu     sync.Mutex
+	loaded bool
+	ids    []age.Identity
+	err    error
+}
+
+// Open returns a Client. It does no I/O: identities are read on first use.
+func Open(o Options) (*Client, error) {
+	files := o.IdentitiesFiles
+	if len(files) == 0 {
+		var err error
+		files, err = IdentitiesFiles(o.Mode, o.Env)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &Client{opts: o, files: files}, nil
+}
+
+// IdentitiesFiles returns the identities files the mode reads, in order,
+// derived from env. Passage: $PASSAGE_IDENTITIES_FILE or
+// $HOME/.passage/identities. Gopass: gopass's keyring
+// (GOPASS_HOMEDIR/.config/gopass/age/identities, else
+// $XDG_CONFIG_HOME/gopass/age/identities, else
+// $HOME/.config/gopass/age/identities) followed by the passage file in the
+// user's home (GOPASS_HOMEDIR or HOME).
+func IdentitiesFiles(m Mode, env []string) ([]string, error) {
+	home, _ := lookup(env, "HOME")
+	switch m {
+	case Gopass:
+		userHome := home
+		var cfg string
+		if hd, ok := lookup(env, "GOPASS_HOMEDIR"); ok && hd != "" {
+			userHome = hd
+			cfg = filepath.Join(hd, ".config", "gopass")
+		} else if x, ok := lookup(env, "XDG_CONFIG_HOME"); ok && x != "" {
+			cfg = filepath.Join(x, "gopass")
+		} else if home != "" {
+			cfg = filepath.Join(home, ".config", "gopass")
+		}
+		if cfg == "" || userHome == "" {
+			return nil, errors.New("cannot locate the gopass age keyring: HOME is not set")
+		}
+		return []string{filepath.Join(cfg, "age", "identities"), filepath.Join(userHome, ".passage", "identities")}, nil
+	default:
+		if f, ok := lookup(env, "PASSAGE_IDENTITIES_FILE"); ok && f != "" {
+			return []string{f}, nil
+		}
+		if home == "" {
+			return nil, errors.New("cannot locate the passage identities: HOME is not set")
+		}
+		return []string{filepath.Join(home, ".passage", "identities")}, nil
+	}
+}
+
+// lookup finds name in env; the last assignment wins, as with getenv.
+func lookup(env []string, name string) (string, bool) {
+	for i := len(env) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(env[i], "="); ok && k == name {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// Identities loads (once) and returns the client's identities.
+func (c *Client) Identities() ([]age.Identity, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.loaded {
+		c.ids, c.err = c.load()
+		c.loaded = true
+	}
+	return c.ids, c.err
+}
+
+func (c *Client) load() ([]age.Identity, error) {
+	var ids []age.Identity
+	asked := false
+	for _, f := range c.files {
+		data, err := os.ReadFile(f)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, &IdentityError{File: f, Err: err}
+		}
+		got, err := c.parseFile(f, data, &asked)
+		clear(data)
+		if err != nil {
+			var ie *IdentityError
+			if errors.As(err, &ie) && ie.File == "" {
+				ie.File = f
+				return nil, ie
+			}
+			return nil, &IdentityError{File: f, Err: err}
+		}
+		ids = append(ids, got...)
+	}
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("%w: none of %s exists", ErrNoIdentities, strings.Join(c.files, ", "))
+	}
+	return ids, nil
+}
+
+func (c *Client) parseFile(name string, data []byte, asked *bool) ([]age.Identity, error) {
+	enc, armored := isEncrypted(data)
+	if !enc {
+		return ParseIdentities(data)
+	}
+	var pass []byte
+	if v, ok := lookup(c.opts.Env, "GOPASS_AGE_PASSWORD"); ok && c.opts.Mode == Gopass {
+		pass = []byte(v)
+	} else {
+		if c.opts.Passphrase == nil || *asked {
+			return nil, ErrPassphraseRequired
+		}
+		*asked = true
+		var err error
+		pass, err = c.opts.Passphrase(name)
+		if err != nil {
+			return nil, fmt.Errorf("read passphrase: %w", err)
+		}
+	}
+	defer clear(pass)
+	return decryptIdentities(data, armored, pass)
+}
+
+// Decrypt reads an age file (binary or armored) from r and returns its
+// plaintext once every chunk is authenticated.
+func (c *Client) Decrypt(ctx context.Context, r io.Reader) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ids, err := c.Identities()
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReader(r)
+	if head, _ := br.Peek(len(armor.Header) + 64); strings.HasPrefix(strings.TrimSpace(string(head)), armor.Header) {
+		r = armor.NewReader(br)
+	} else {
+		r = br
+	}
+	pr, err := age.Decrypt(r, ids...)
+	if err != nil {
+		var nm *age.NoIdentityMatchError
+		if errors.As(err, &nm) {
+			return nil, ErrNoMatch
+		}
+		return nil, fmt.Errorf("age decrypt: %w", err)
+	}
+	plain, err := io.ReadAll(io.LimitReader(pr, maxPlaintext+1))
+	if err != nil {
+		clear(plain)
+		return nil, fmt.Errorf("age decrypt: %w", err)
+	}
+	if len(plain) > maxPlaintext {
+		clear(plain)
+		return nil, errors.New("age decrypt: entry too large")
+	}
+	return plain, nil
+}
+
+// Encrypt returns a writer whose plaintext is encrypted to recipients (see
+// [ParseRecipients]) and written to dst; Close finishes the file. With no
+// recipients, or always in [Gopass] mode, the identities' own recipients are
+// added, which loads the identities.
+func (c *Client) Encrypt(ctx context.Context, dst io.Writer, recipients []string) (io.WriteCloser, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rs, err := ParseRecipients(recipients)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 || c.opts.Mode == Gopass {
+		own, err := c.IdentityRecipients()
+		if err != nil {
+			return nil, err
+		}
+		rs = append(rs, own...)
+	}
+	rs = dedupe(rs)
+	if len(rs) == 0 {
+		return nil, ErrNoRecipients
+	}
+	w, err := age.Encrypt(dst, rs...)
+	if err != nil {
+		return nil, fmt.Errorf("age encrypt: %w", err)
+	}
+	return w, nil
+}
+
+// IdentityRecipients returns the public recipients of the client's
+// identities.
+func (c *Client) IdentityRecipients() ([]age.Recipient, error) {
+	ids, err := c.Identities()
+	if err != nil {
+		return nil, err
+	}
+	var rs []age.Recipient
+	for _, id := range ids {
+		if r := recipientOf(id); r != nil {
+			rs = append(rs, r)
+		}
+	}
+	return rs, nil
+}
+
+func dedupe(rs []age.Recipient) []age.Recipient {
+	seen := make(map[string]bool, len(rs))
+	out := rs[:0]
+	for _, r := range rs {
+		k := recipientKey(r)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, r)
+	}
+	return out
+}

@@ -1,0 +1,127 @@
+package ageio_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"filippo.io/age"
+	"github.com/passotp/passotp/ageio"
+)
+
+// Throwaway keys made for these tests only.
+const (
+	testKey = "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX"
+	testRcp = "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj"
+	testSSH = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMsrGh6HYr2w7YDbm5QW8zWqvj6Jc26UrHyx3Xh8cu3 test"
+)
+
+func TestParseRecipient(t *testing.T) {
+	tests := []struct {
+		name, in string
+		ok       bool
+	}{
+		{"x25519", testRcp, true},
+		{"x25519 spaces", "  " + testRcp + " ", true},
+		{"ssh-ed25519", testSSH, true},
+		{"bad checksum", testRcp[:len(testRcp)-1] + "q", false},
+		{"plugin", "age1yubikey1qwt50d05nh5vutpdzmlg5wn80xq5negm4uj9ghv0snvdd3yysf5yw3rhl3t", false},
+		{"github", "github:alice", false},
+		{"gpg id", "0x4DE0461C409E5236", false},
+		{"empty", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := ageio.ParseRecipient(tt.in)
+			if (err == nil) != tt.ok {
+				t.Fatalf("ParseRecipient(%q) err = %v, want ok=%v", tt.in, err, tt.ok)
+			}
+			if err != nil {
+				var re *ageio.RecipientError
+				if !errors.As(err, &re) || r != nil {
+					t.Errorf("error %T %v with value %v; want *RecipientError and nil", err, err, r)
+				}
+			}
+		})
+	}
+}
+
+func TestParseRecipientsLines(t *testing.T) {
+	rs, err := ageio.ParseRecipients([]string{"# team", "", testRcp + " # alice\r", testSSH})
+	if err != nil || len(rs) != 2 {
+		t.Fatalf("ParseRecipients = %d, %v; want 2 recipients", len(rs), err)
+	}
+}
+
+func TestParseIdentities(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		n       int
+		wantErr error
+	}{
+		{"one key", testKey + "\n", 1, nil},
+		{"comments", "# created: now\n# public key: " + testRcp + "\n" + testKey + "\n\n", 1, nil},
+		{"gopass suffix", testKey + "|" + testRcp + "\n", 1, nil},
+		{"two", testKey + "\n" + testKey + "\n", 2, nil},
+		{"empty", "# nothing\n", 0, ageio.ErrNoIdentities},
+		{"plugin", "AGE-PLUGIN-YUBIKEY-1QQQQQQ\n", 0, ageio.ErrUnsupportedIdentity},
+		{"garbage", testKey[:40] + "\n", 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ids, err := ageio.ParseIdentities([]byte(tt.in))
+			if tt.n > 0 {
+				if err != nil || len(ids) != tt.n {
+					t.Fatalf("got %d, %v; want %d identities", len(ids), err, tt.n)
+				}
+				if x, ok := ids[0].(*age.X25519Identity); !ok || x.Recipient().String() != testRcp {
+					t.Errorf("identity %T does not match its recipient", ids[0])
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("no error")
+			}
+			if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
+				t.Errorf("err = %v, want %v", err, tt.wantErr)
+			}
+			if strings.Contains(err.Error(), "AGE-SECRET-KEY") || strings.Contains(err.Error(), testKey[20:40]) {
+				t.Errorf("error %q shows key material", err)
+			}
+		})
+	}
+}
+
+func FuzzParseIdentities(f *testing.F) {
+	for _, s := range []string{testKey + "\n", testKey + "|" + testRcp, "# x\n", "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n", "AGE-PLUGIN-X-1Q"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ids, err := ageio.ParseIdentities(data)
+		if err != nil {
+			if ids != nil {
+				t.Fatalf("error with identities")
+			}
+			if strings.Contains(err.Error(), "AGE-SECRET-KEY-1") {
+				t.Fatalf("error shows key material: %v", err)
+			}
+			return
+		}
+		if len(ids) == 0 {
+			t.Fatalf("no error and no identity")
+		}
+	})
+}
+
+func FuzzParseRecipient(f *testing.F) {
+	for _, s := range []string{testRcp, testSSH, "github:x", "age1yubikey1q", "ssh-rsa AAAA"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ageio.ParseRecipient(s)
+		if (r == nil) == (err == nil) {
+			t.Fatalf("ParseRecipient(%q) = %v, %v: want exactly one", s, r, err)
+		}
+	})
+}
