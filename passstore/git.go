@@ -1,0 +1,527 @@
+package passstore
+
+// All go-git use lives in the git*.go files. Only the storage, object and
+// index-format packages are used, not go-git's top-level package, whose
+// transport dependencies cost process start-up time (see doc.go).
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+)
+
+// ErrUnmerged means the index holds unmerged paths, so git would refuse to
+// commit. The entry stays written and staged.
+var ErrUnmerged = errors.New("committing is not possible because you have unmerged files")
+
+// errNeedGit makes the native path hand over to the git binary.
+var errNeedGit = errors.New("needs the git binary")
+
+// repo is a discovered git work tree.
+type repo struct {
+	workTree string // absolute, symlinks resolved
+	gitDir   string // .git, or where a gitdir file points
+	common   string // gitDir, or its commondir (linked work trees)
+}
+
+// Commit records the entry name in the nearest git work tree between the
+// entry's directory and PREFIX, as pass's git_add_file: the entry file is
+// staged, and if it then differs from HEAD the whole index is committed
+// with exactly subject as its message. A symlinked entry is recorded at
+// its target (the file that changed). No repository: nil. The caller
+// holds the store lock; git's own index.lock is honoured.
+//
+// The commit is made natively, except that the git binary (found in
+// [Options.Env]'s PATH) runs it when the repository has executable commit
+// hooks, when a signature is required and [Options.Signer] is nil or
+// gpg.format is not openpgp, or when the index uses features go-git cannot
+// write. Errors (including the git binary's output) are for a diagnostic;
+// the entry is written either way.
+func (s *Store) Commit(name, subject string) error {
+	if err := CheckName(name); err != nil {
+		return err
+	}
+	file, _, err := s.target(name)
+	if err != nil {
+		return fmt.Errorf("git: %w", err)
+	}
+	root, err := s.realPrefix()
+	if err != nil {
+		return fmt.Errorf("git: %w", err)
+	}
+	dir, err := filepath.EvalSymlinks(filepath.Dir(file))
+	if err != nil {
+		return fmt.Errorf("git: %w", err)
+	}
+	dir, _ = filepath.Abs(dir)
+	file = filepath.Join(dir, filepath.Base(file))
+	r := findRepo(dir, root)
+	if r == nil {
+		return nil
+	}
+	rel, err := filepath.Rel(r.workTree, file)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return nil
+	}
+	rel = filepath.ToSlash(rel)
+	cfg := s.loadConfig(r)
+	sign := cfg.boolean("pass.signcommits") || cfg.boolean("commit.gpgsign")
+	useGit := r.hasHooks(cfg)
+	if sign && (s.o.Signer == nil || (cfg.get("gpg.format") != "" && !strings.EqualFold(cfg.get("gpg.format"), "openpgp"))) {
+		useGit = true
+	}
+	if !useGit {
+		err = s.commitNative(r, cfg, rel, subject, sign)
+		if !errors.Is(err, errNeedGit) {
+			return err
+		}
+	}
+	return s.commitExec(r, rel, subject, cfg.boolean("pass.signcommits"))
+}
+
+// findRepo returns the nearest work tree from dir up to root (both
+// absolute and resolved), never above root.
+func findRepo(dir, root string) *repo {
+	for d := dir; ; {
+		if r := workTreeAt(d); r != nil {
+			return r
+		}
+		if d == root || !inside(d, root) {
+			return nil
+		}
+		p := filepath.Dir(d)
+		if p == d {
+			return nil
+		}
+		d = p
+	}
+}
+
+// workTreeAt reports a work tree whose top is d: d/.git is a git
+// directory, or a file "gitdir: PATH".
+func workTreeAt(d string) *repo {
+	g := filepath.Join(d, ".git")
+	fi, err := os.Stat(g)
+	if err != nil {
+		return nil
+	}
+	gitDir := g
+	if fi.Mode().IsRegular() {
+		b, err := os.ReadFile(g)
+		if err != nil || !bytes.HasPrefix(b, []byte("gitdir: ")) {
+			return nil
+		}
+		gitDir = strings.TrimSpace(string(b[len("gitdir: "):]))
+		if !filepath.IsAbs(gitDir) {
+			gitDir = filepath.Join(d, gitDir)
+		}
+	} else if !fi.IsDir() {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(gitDir, "HEAD")); err != nil {
+		return nil
+	}
+	common := gitDir
+	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+		c := strings.TrimSpace(string(b))
+		if !filepath.IsAbs(c) {
+			c = filepath.Join(gitDir, c)
+		}
+		common = filepath.Clean(c)
+	}
+	return &repo{workTree: d, gitDir: gitDir, common: common}
+}
+
+// hasHooks reports executable hooks that git commit would run.
+func (r *repo) hasHooks(cfg *gitConfig) bool {
+	dir := filepath.Join(r.common, "hooks")
+	if p := cfg.get("core.hookspath"); p != "" {
+		p = expandHome(p, cfg.home)
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(r.workTree, p)
+		}
+		dir = p
+	}
+	for _, h := range []string{"pre-commit", "prepare-commit-msg", "commit-msg", "post-commit", "post-index-change", "reference-transaction"} {
+		fi, err := os.Stat(filepath.Join(dir, h))
+		if err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Store) commitNative(r *repo, cfg *gitConfig, rel, subject string, sign bool) error {
+	if f := strings.ToLower(cfg.get("extensions.objectformat")); f != "" && f != "sha1" {
+		return errNeedGit
+	}
+	if f := strings.ToLower(cfg.get("extensions.refstorage")); f != "" && f != "files" {
+		return errNeedGit
+	}
+	var bfs = osfs.New(r.gitDir)
+	if r.common != r.gitDir {
+		bfs = dotgit.NewRepositoryFilesystem(osfs.New(r.gitDir), osfs.New(r.common))
+	}
+	st := filesystem.NewStorageWithOptions(bfs, cache.NewObjectLRUDefault(), filesystem.Options{})
+	defer st.Close()
+
+	// git add: lock and read the index, write the blob, update the entry.
+	indexPath := filepath.Join(r.gitDir, "index")
+	unlockIndex, err := lockFile(indexPath)
+	if err != nil {
+		return fmt.Errorf("git: %w", err)
+	}
+	defer unlockIndex()
+	idx := &index.Index{Version: 2}
+	if f, err := os.Open(indexPath); err == nil {
+		err = index.NewDecoder(f).Decode(idx)
+		f.Close()
+		if errors.Is(err, index.ErrUnknownExtension) || errors.Is(err, index.ErrUnsupportedVersion) {
+			return errNeedGit
+		}
+		if err != nil {
+			return fmt.Errorf("git: read index: %w", err)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("git: read index: %w", err)
+	}
+	abs := filepath.Join(r.workTree, filepath.FromSlash(rel))
+	content, err := os.ReadFile(abs)
+	if err != nil {
+		return fmt.Errorf("git: %w", err)
+	}
+	fi, err := os.Lstat(abs)
+	if err != nil {
+		return fmt.Errorf("git: %w", err)
+	}
+	blob, err := writeObject(st, plumbing.BlobObject, content)
+	if err != nil {
+		return err
+	}
+	mode := filemode.Regular
+	if fi.Mode()&0o111 != 0 && !cfg.isFalse("core.filemode") {
+		mode = filemode.Executable
+	}
+	// Drop every stage of the path (git add resolves a conflict) and add
+	// stage 0.
+	kept := idx.Entries[:0]
+	for _, e := range idx.Entries {
+		if e.Name != rel {
+			kept = append(kept, e)
+		}
+	}
+	idx.Entries = kept
+	e := &index.Entry{Name: rel, Hash: blob, Mode: mode, Size: uint32(fi.Size()), ModifiedAt: fi.ModTime()}
+	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
+		e.Dev, e.Inode, e.UID, e.GID = uint32(sys.Dev), uint32(sys.Ino), sys.Uid, sys.Gid
+		e.CreatedAt = statCtime(sys)
+	}
+	idx.Entries = append(idx.Entries, e)
+	for _, x := range idx.Entries {
+		if (x.IntentToAdd || x.SkipWorktree) && idx.Version < 3 {
+			idx.Version = 3
+		}
+	}
+	idx.Cache, idx.ResolveUndo, idx.EndOfIndexEntry = nil, nil, nil
+	if err := writeIndex(indexPath, idx); err != nil {
+		return err
+	}
+
+	// git status --porcelain PATH: does the staged file differ from HEAD?
+	headRef, err := st.Reference(plumbing.HEAD)
+	if err != nil {
+		return fmt.Errorf("git: read HEAD: %w", err)
+	}
+	var parent plumbing.Hash
+	if resolved, err := storer.ResolveReference(st, plumbing.HEAD); err == nil {
+		parent = resolved.Hash()
+	} else if !errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return fmt.Errorf("git: resolve HEAD: %w", err)
+	}
+	if !parent.IsZero() {
+		c, err := object.GetCommit(st, parent)
+		if err != nil {
+			return fmt.Errorf("git: read HEAD commit: %w", err)
+		}
+		t, err := c.Tree()
+		if err != nil {
+			return fmt.Errorf("git: read HEAD tree: %w", err)
+		}
+		if te, err := t.FindEntry(rel); err == nil && te.Hash == blob && te.Mode == mode {
+			return nil // nothing to commit for this file
+		}
+	}
+
+	// git commit: the whole index.
+	for _, x := range idx.Entries {
+		if x.Stage != 0 {
+			return fmt.Errorf("git: %w", ErrUnmerged)
+		}
+	}
+	tree, err := buildTree(st, idx.Entries)
+	if err != nil {
+		return err
+	}
+	msg := cleanupMessage(subject)
+	if msg == "" {
+		return fmt.Errorf("git: aborting commit due to empty commit message")
+	}
+	author, committer, err := s.identity(cfg)
+	if err != nil {
+		return fmt.Errorf("git: %w", err)
+	}
+	c := &object.Commit{Author: author, Committer: committer, Message: msg, TreeHash: tree}
+	if !parent.IsZero() {
+		c.ParentHashes = []plumbing.Hash{parent}
+	}
+	if sign {
+		keyID := cfg.get("user.signingkey")
+		if keyID == "" {
+			keyID = committer.Name + " <" + committer.Email + ">"
+		}
+		signer, err := s.o.Signer(keyID)
+		if err != nil {
+			return fmt.Errorf("git: signed commit requested (pass.signcommits or commit.gpgsign) but no signer: %w", err)
+		}
+		payload := st.NewEncodedObject()
+		if err := c.EncodeWithoutSignature(payload); err != nil {
+			return fmt.Errorf("git: %w", err)
+		}
+		rd, err := payload.Reader()
+		if err != nil {
+			return fmt.Errorf("git: %w", err)
+		}
+		sig, err := signer.Sign(rd)
+		rd.Close()
+		if err != nil {
+			return fmt.Errorf("git: sign commit: %w", err)
+		}
+		c.PGPSignature = string(sig)
+	}
+	obj := st.NewEncodedObject()
+	if err := c.Encode(obj); err != nil {
+		return fmt.Errorf("git: %w", err)
+	}
+	h, err := st.SetEncodedObject(obj)
+	if err != nil {
+		return fmt.Errorf("git: write commit: %w", err)
+	}
+
+	// Move the branch (or a detached HEAD) with git's lock protocol.
+	refName := plumbing.HEAD
+	if headRef.Type() == plumbing.SymbolicReference {
+		refName = headRef.Target()
+	}
+	refDir := r.common
+	if refName == plumbing.HEAD {
+		refDir = r.gitDir
+	}
+	refPath := filepath.Join(refDir, filepath.FromSlash(refName.String()))
+	if err := os.MkdirAll(filepath.Dir(refPath), 0o777); err != nil {
+		return fmt.Errorf("git: %w", err)
+	}
+	unlockRef, err := lockFile(refPath)
+	if err != nil {
+		return fmt.Errorf("git: %w", err)
+	}
+	defer unlockRef()
+	var now plumbing.Hash
+	if ref, err := st.Reference(refName); err == nil && ref.Type() == plumbing.HashReference {
+		now = ref.Hash()
+	}
+	if now != parent {
+		return fmt.Errorf("git: %s moved during the commit", refName)
+	}
+	if err := commitLock(refPath, []byte(h.String()+"\n")); err != nil {
+		return fmt.Errorf("git: update %s: %w", refName, err)
+	}
+	// Reflogs, as git commit writes them.
+	what := "commit"
+	if parent.IsZero() {
+		what = "commit (initial)"
+	}
+	line := fmt.Sprintf("%s %s %s <%s> %d %s\t%s: %s\n", parent, h, committer.Name, committer.Email,
+		committer.When.Unix(), committer.When.Format("-0700"), what, strings.SplitN(msg, "\n", 2)[0])
+	logAll := !cfg.isFalse("core.logallrefupdates")
+	if refName != plumbing.HEAD {
+		appendReflog(filepath.Join(r.common, "logs", filepath.FromSlash(refName.String())), line, logAll)
+	}
+	appendReflog(filepath.Join(r.gitDir, "logs", "HEAD"), line, logAll)
+	return nil
+}
+
+func writeObject(st *filesystem.Storage, t plumbing.ObjectType, content []byte) (plumbing.Hash, error) {
+	h := plumbing.ComputeHash(t, content)
+	if st.HasEncodedObject(h) == nil {
+		return h, nil
+	}
+	obj := st.NewEncodedObject()
+	obj.SetType(t)
+	obj.SetSize(int64(len(content)))
+	w, err := obj.Writer()
+	if err != nil {
+		return h, fmt.Errorf("git: %w", err)
+	}
+	if _, err := w.Write(content); err != nil {
+		return h, fmt.Errorf("git: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return h, fmt.Errorf("git: %w", err)
+	}
+	if _, err := st.SetEncodedObject(obj); err != nil {
+		return h, fmt.Errorf("git: write object: %w", err)
+	}
+	return h, nil
+}
+
+// buildTree writes the trees for the stage-0 index entries (intent-to-add
+// entries excluded, as git commit does) and returns the root tree.
+func buildTree(st *filesystem.Storage, entries []*index.Entry) (plumbing.Hash, error) {
+	type node struct {
+		files []object.TreeEntry
+		dirs  map[string]*node
+	}
+	root := &node{dirs: map[string]*node{}}
+	for _, e := range entries {
+		if e.IntentToAdd {
+			continue
+		}
+		parts := strings.Split(e.Name, "/")
+		n := root
+		for _, p := range parts[:len(parts)-1] {
+			c := n.dirs[p]
+			if c == nil {
+				c = &node{dirs: map[string]*node{}}
+				n.dirs[p] = c
+			}
+			n = c
+		}
+		n.files = append(n.files, object.TreeEntry{Name: parts[len(parts)-1], Mode: e.Mode, Hash: e.Hash})
+	}
+	var write func(n *node) (plumbing.Hash, error)
+	write = func(n *node) (plumbing.Hash, error) {
+		t := &object.Tree{Entries: append([]object.TreeEntry(nil), n.files...)}
+		for name, c := range n.dirs {
+			h, err := write(c)
+			if err != nil {
+				return h, err
+			}
+			t.Entries = append(t.Entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
+		}
+		sort.Sort(object.TreeEntrySorter(t.Entries))
+		obj := st.NewEncodedObject()
+		if err := t.Encode(obj); err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("git: build tree: %w", err)
+		}
+		if st.HasEncodedObject(obj.Hash()) == nil {
+			return obj.Hash(), nil
+		}
+		h, err := st.SetEncodedObject(obj)
+		if err != nil {
+			return h, fmt.Errorf("git: write tree: %w", err)
+		}
+		return h, nil
+	}
+	return write(root)
+}
+
+// lockFile creates PATH.lock exclusively, as git does, and returns a
+// function that removes it if it still exists.
+func lockFile(path string) (func(), error) {
+	f, err := os.OpenFile(path+".lock", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+	if err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("unable to create '%s.lock': file exists (another git process seems to be running)", path)
+		}
+		return nil, err
+	}
+	f.Close()
+	return func() { os.Remove(path + ".lock") }, nil
+}
+
+// commitLock writes b to PATH.lock and renames it over PATH.
+func commitLock(path string, b []byte) error {
+	if err := os.WriteFile(path+".lock", b, 0o666); err != nil {
+		return err
+	}
+	return os.Rename(path+".lock", path)
+}
+
+func writeIndex(path string, idx *index.Index) error {
+	var buf bytes.Buffer
+	if err := index.NewEncoder(&buf).Encode(idx); err != nil {
+		if errors.Is(err, index.ErrUnsupportedVersion) {
+			return errNeedGit
+		}
+		return fmt.Errorf("git: write index: %w", err)
+	}
+	if err := commitLock(path, buf.Bytes()); err != nil {
+		return fmt.Errorf("git: write index: %w", err)
+	}
+	return nil
+}
+
+func appendReflog(path, line string, create bool) {
+	if _, err := os.Stat(path); err != nil {
+		if !create {
+			return
+		}
+		if os.MkdirAll(filepath.Dir(path), 0o777) != nil {
+			return
+		}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o666)
+	if err != nil {
+		return
+	}
+	f.WriteString(line)
+	f.Close()
+}
+
+// cleanupMessage applies git commit's default "whitespace" cleanup for a
+// -m message: trailing white space of each line removed, leading and
+// trailing blank lines dropped, runs of blank lines collapsed, and one
+// final newline.
+func cleanupMessage(m string) string {
+	var out []string
+	blank := false
+	for _, l := range strings.Split(m, "\n") {
+		l = strings.TrimRight(l, " \t\r\v\f")
+		if l == "" {
+			blank = len(out) > 0
+			continue
+		}
+		if blank {
+			out = append(out, "")
+			blank = false
+		}
+		out = append(out, l)
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return strings.Join(out, "\n") + "\n"
+}
+
+// gitTime formats t as git's "UNIX ±hhmm".
+func gitTime(t time.Time) string {
+	return strconv.FormatInt(t.Unix(), 10) + " " + t.Format("-0700")
+}
