@@ -42,25 +42,41 @@ package app
 // stripped for insert/append (compat §7).
 
 import (
+	"context"
 	"io"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 	"time"
+
+	"golang.org/x/term"
+
+	"github.com/passotp/passotp/gpgio"
+	"github.com/passotp/passotp/passstore"
 )
 
 // App is one passotp invocation: its streams, environment, clock and the
-// store it works on.
+// store it works on. [Main] fills every field.
 type App struct {
 	Stdin   *os.File
 	Stdout  io.Writer
 	Stderr  io.Writer
-	Environ []string
-	Getenv  func(string) string
+	Environ []string            // the environment Main was given (forward uses it unchanged)
+	Getenv  func(string) string // "" means unset or empty (bash ${VAR:-})
 	Now     func() time.Time
 
-	Prefix   string
-	Prog     string
-	D, G     string
-	PassMode bool
+	Store  *passstore.Store // PREFIX, recipients, umask, git environment
+	Crypto *gpgio.Client    // passstore.Decrypter and Encrypter
+
+	Prefix   string // PREFIX verbatim
+	Prog     string // basename of argv[0]
+	D, G     string // usage prefix and option-error prefix (compat §3)
+	PassMode bool   // invoked as `<prog> otp ...`
+
+	env      map[string]string
+	childEnv []string // cached result of [App.ChildEnv]
 }
 
 // InsertOptions are the options of insert/add (compat §4.2).
@@ -80,14 +96,188 @@ type AppendOptions struct {
 type CodeOptions struct {
 	Clip  bool
 	Quiet bool // accepted, no effect (compat §11.2)
-	// Issue 7.
-	Fresh        bool
+	// Issue 7: fresh codes.
+	Fresh        bool // --fresh or PASSOTP_FRESH=1
 	JSON         bool
-	MinRemaining int
+	MinRemaining int // seconds; 0 means no minimum
 }
 
+// TestOnlyNow, set only by tests (in TestMain), makes [Main] honour
+// PASSOTP_TEST_NOW=UNIX_SECONDS as the clock. Users have the hidden
+// `code --at UNIX_SECONDS` flag instead.
+var TestOnlyNow bool
+
+// gitVars are unset for every git child, as pass does before running an
+// extension (compat §1).
+var gitVars = []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_NAMESPACE", "GIT_INDEX_FILE",
+	"GIT_INDEX_VERSION", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"}
+
 // Main runs passotp with the given argv, streams and environment and
-// returns the exit status (0 or 1).
+// returns the exit status: 0 on success, 1 on any failure (compat §0).
 func Main(args []string, stdin *os.File, stdout, stderr io.Writer, environ []string) int {
-	return 1
+	a := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr, Environ: environ, Now: time.Now}
+	a.env = make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			a.env[k] = v
+		}
+	}
+	a.Getenv = func(k string) string { return a.env[k] }
+
+	argv0 := "passotp"
+	var rest []string
+	if len(args) > 0 {
+		argv0, rest = args[0], args[1:]
+	}
+	a.Prog = filepath.Base(argv0)
+	switch {
+	case a.Prog == "passotp":
+		a.D, a.G = a.Prog, a.Prog
+	case len(rest) > 0 && rest[0] == "otp":
+		a.PassMode = true
+		a.D, a.G = a.Prog+" otp", a.Prog
+		rest = rest[1:]
+	case a.Prog == "pass":
+		return a.report(a.forward(args))
+	default:
+		a.D, a.G = a.Prog, a.Prog
+	}
+	if TestOnlyNow {
+		if v := a.Getenv("PASSOTP_TEST_NOW"); v != "" {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				t := time.Unix(n, 0)
+				a.Now = func() time.Time { return t }
+			}
+		}
+	}
+	if err := a.setup(); err != nil {
+		return a.report(err)
+	}
+	defer a.Crypto.Close()
+	return a.report(a.run(context.Background(), rest))
+}
+
+// setup applies the environment of compat §2: PREFIX, the umask, and the
+// gpg client options.
+func (a *App) setup() error {
+	a.Prefix = a.Getenv("PASSWORD_STORE_DIR")
+	if a.Prefix == "" {
+		a.Prefix = a.Getenv("HOME") + "/.password-store"
+	}
+	umask := 0o077
+	if v := a.Getenv("PASSWORD_STORE_UMASK"); v != "" {
+		if n, err := strconv.ParseUint(v, 8, 32); err == nil && n <= 0o777 {
+			umask = int(n)
+		} else {
+			umask = -1 // bash's umask refuses it: keep the inherited one
+		}
+	}
+	if umask >= 0 {
+		syscall.Umask(umask)
+	}
+	a.Store = passstore.Open(passstore.Options{
+		Dir:   a.Prefix,
+		Keys:  strings.Fields(a.Getenv("PASSWORD_STORE_KEY")),
+		Umask: umask,
+		Env:   a.ChildEnv(),
+		Now:   a.Now,
+	})
+	gpgArgs := strings.Fields(a.Getenv("PASSWORD_STORE_GPG_OPTS"))
+	mode, err := gpgio.ParseMode(a.Getenv("PASSOTP_GPG"))
+	if err != nil {
+		return &envError{name: "PASSOTP_GPG", value: a.Getenv("PASSOTP_GPG"), want: "native, gpg or auto"}
+	}
+	if len(gpgArgs) > 0 {
+		mode = gpgio.GPGOnly
+	}
+	a.Crypto, err = gpgio.Open(gpgio.Options{
+		Env:     a.ChildEnv(),
+		GPGArgs: gpgArgs,
+		Mode:    mode,
+		TTY:     a.tty(),
+		Now:     a.Now,
+	})
+	return err
+}
+
+// ChildEnv returns the environment for children (gpg, git, clipboard
+// tools), prepared as pass prepares it before running an extension
+// (compat §1): the GIT_* repository variables removed,
+// GIT_CEILING_DIRECTORIES=PREFIX/.., and GPG_TTY set to $GPG_TTY, the
+// terminal on stdin, or the literal "not a tty".
+func (a *App) ChildEnv() []string {
+	if a.childEnv != nil {
+		return a.childEnv
+	}
+	env := make([]string, 0, len(a.Environ)+2)
+	for _, kv := range a.Environ {
+		k, _, _ := strings.Cut(kv, "=")
+		drop := k == "GIT_CEILING_DIRECTORIES" || k == "GPG_TTY"
+		for _, g := range gitVars {
+			drop = drop || k == g
+		}
+		if !drop {
+			env = append(env, kv)
+		}
+	}
+	gpgTTY := a.Getenv("GPG_TTY")
+	if gpgTTY == "" {
+		gpgTTY = a.stdinTTY()
+		if gpgTTY == "" {
+			gpgTTY = "not a tty"
+		}
+	}
+	env = append(env, "GIT_CEILING_DIRECTORIES="+a.Prefix+"/..", "GPG_TTY="+gpgTTY)
+	a.childEnv = env
+	return env
+}
+
+// tty returns the terminal pinentry may use (gpgio.md §8.3): GPG_TTY if it
+// names a real terminal, else the terminal on stdin, else "".
+func (a *App) tty() string {
+	if t := a.Getenv("GPG_TTY"); t != "" && isCharDevice(t) {
+		return t
+	}
+	return a.stdinTTY()
+}
+
+// stdinTTY returns the name of the terminal on stdin, or "".
+func (a *App) stdinTTY() string {
+	if a.Stdin == nil || !term.IsTerminal(int(a.Stdin.Fd())) {
+		return ""
+	}
+	if name, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(int(a.Stdin.Fd()))); err == nil && strings.HasPrefix(name, "/dev/") {
+		return name
+	}
+	if a.Stdin.Name() != "" && strings.HasPrefix(a.Stdin.Name(), "/dev/") && isCharDevice(a.Stdin.Name()) {
+		return a.Stdin.Name()
+	}
+	return ""
+}
+
+// stdinIsTerminal reports whether stdin is a terminal (prompts, [y/N]).
+func (a *App) stdinIsTerminal() bool {
+	return a.Stdin != nil && term.IsTerminal(int(a.Stdin.Fd()))
+}
+
+func isCharDevice(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// clipTime is PASSWORD_STORE_CLIP_TIME verbatim, 45 by default.
+func (a *App) clipTime() string {
+	if v := a.Getenv("PASSWORD_STORE_CLIP_TIME"); v != "" {
+		return v
+	}
+	return "45"
+}
+
+// passProg is the PROG of pass's own texts (the init hint, pass's usage):
+// argv[0] in pass mode, `pass` in direct mode (compat §5.3).
+func (a *App) passProg() string {
+	if a.PassMode {
+		return a.Prog
+	}
+	return "pass"
 }

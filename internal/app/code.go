@@ -1,0 +1,88 @@
+package app
+
+// The TOTP read path of `code` (compat §10.1): usage → sneaky → file
+// exists → decrypt → first otpauth line → parse → compute. HOTP entries are
+// handed to runHOTP (the write path), which locks and decrypts again.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/passotp/passotp/otp"
+	"github.com/passotp/passotp/passstore"
+)
+
+// trimSlash strips exactly one trailing slash (compat §7).
+func trimSlash(name string) string {
+	return strings.TrimSuffix(name, "/")
+}
+
+// readKey decrypts the entry name and parses its first otpauth:// line.
+// With short set (uri) a missing entry is `Passfile not found`. The
+// decrypted entry is returned for callers that need more than the key.
+func (a *App) readKey(ctx context.Context, name string, short bool) (*otp.Key, error) {
+	if err := passstore.CheckName(name); err != nil {
+		return nil, err
+	}
+	entry, err := a.Store.Read(ctx, name, a.Crypto)
+	if err != nil {
+		switch {
+		case errors.Is(err, passstore.ErrNotFound):
+			return nil, &notFoundError{name: name, short: short}
+		case errors.Is(err, passstore.ErrSneaky):
+			return nil, err
+		}
+		return nil, &decryptError{err: err, name: name}
+	}
+	defer clear(entry)
+	start, end, ok := otp.Find(entry)
+	if !ok {
+		return nil, &noSecretError{name: name}
+	}
+	return otp.Parse(string(entry[start:end]))
+}
+
+// runCode is `code NAME`.
+func (a *App) runCode(ctx context.Context, o CodeOptions, name string) error {
+	name = trimSlash(name)
+	key, err := a.readKey(ctx, name, false)
+	if err != nil {
+		return err
+	}
+	if key.Type == "hotp" {
+		if o.Clip {
+			if err := a.clipboardUsable(); err != nil {
+				return err
+			}
+		}
+		return a.runHOTP(ctx, name, o)
+	}
+	code, err := a.totp(ctx, key, name, o)
+	if err != nil {
+		return err
+	}
+	if o.JSON {
+		return a.printJSON(name, code)
+	}
+	if o.Clip {
+		if err := a.copyToClipboard(ctx, code.Value); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.Stdout, "Copied OTP code for %s to clipboard. Will clear in %s seconds.\n", name, a.clipTime())
+		return nil
+	}
+	_, err = fmt.Fprintln(a.Stdout, code.Value)
+	return err
+}
+
+// totp computes the TOTP code for now, honouring the fresh-code options of
+// issue 7 (fresh.go).
+func (a *App) totp(ctx context.Context, key *otp.Key, name string, o CodeOptions) (otp.Code, error) {
+	code, err := key.TOTP(a.Now())
+	if err != nil {
+		return otp.Code{}, &codeError{name: name, err: err}
+	}
+	return code, nil
+}
