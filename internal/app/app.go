@@ -8,38 +8,36 @@
 // status [Main] returns: 0 or 1, nothing else).
 package app
 
-// Contract with the write path (engineer W), in this package:
+// Contract with the write path (engineer W), in this package. The App
+// fields W may use (all set by Main before any command runs):
 //
-//	type App struct {
-//		Stdin   *os.File          // the process stdin (terminal checks, reads)
-//		Stdout  io.Writer         // results only
-//		Stderr  io.Writer         // prompts, messages, errors
-//		Environ []string          // the environment as passed to Main, for children (gpg, git, xclip): see childEnv
-//		Getenv  func(string) string // lookup; "" means unset or empty (bash ${VAR:-})
-//		Now     func() time.Time  // the clock (tests fix it)
-//		Store   *passstore.Store  // the store at PREFIX
-//		Crypto  *gpgio.Client     // satisfies passstore.Decrypter and Encrypter
-//		Prefix  string            // PREFIX, verbatim (PASSWORD_STORE_DIR or $HOME/.password-store)
-//		Prog    string            // basename of argv[0]
-//		D, G    string            // usage prefix and option-error prefix (compat §3)
-//		PassMode bool             // invoked as `<prog> otp ...`
-//	}
+//	a.Stdin *os.File, a.Stdout / a.Stderr io.Writer
+//	a.Getenv(name) string     // "" = unset or empty; a.Environ the raw list
+//	a.ChildEnv() []string     // environment for git/xclip/qrencode children (GIT_* unset, GPG_TTY, GIT_CEILING_DIRECTORIES)
+//	a.Now() time.Time
+//	a.Store *passstore.Store  // opened with PREFIX, PASSWORD_STORE_KEY, umask, ChildEnv
+//	a.Crypto *gpgio.Client    // passstore.Decrypter and Encrypter
+//	a.Prefix, a.Prog, a.D, a.G, a.PassMode
+//	a.stdinIsTerminal() bool, a.clipTime() string, a.printJSON(name, otp.Code)
+//
 //	type InsertOptions struct{ Force, Echo, Secret bool; Issuer, Account, Path string }
 //	type AppendOptions struct{ Force, Echo, Secret bool; Issuer, Account string }
-//	type CodeOptions struct{ Clip, Quiet, Fresh, JSON bool; MinRemaining int; At *time.Time }
+//	type CodeOptions struct{ Clip, Quiet, Fresh, JSON bool; MinRemaining int }
 //
-//	func (a *App) runInsert(ctx context.Context, o InsertOptions, names []string) error
-//	func (a *App) runAppend(ctx context.Context, o AppendOptions, name string) error
-//	func (a *App) runHOTP(ctx context.Context, name string, o CodeOptions) error
-//	func (a *App) copyToClipboard(ctx context.Context, value string) error
+//	func (a *App) runInsert(ctx context.Context, o InsertOptions, names []string) error // names as given (0, 1 or more)
+//	func (a *App) runAppend(ctx context.Context, o AppendOptions, name string) error   // one trailing / already stripped
+//	func (a *App) runHOTP(ctx context.Context, name string, o CodeOptions) error       // after code found a hotp URI (and, with -c, clipboardUsable passed); W locks, decrypts again, prints code / JSON / clip message
+//	func (a *App) copyToClipboard(ctx context.Context, value string) error            // caller prints "Copied ..."
 //	func (a *App) clipboardUsable() error
 //	func (a *App) showQR(ctx context.Context, name, uri string) error
 //
-// Errors: return them; Main prints userMessage(err) (messages.go) on stderr
-// and exits 1. An error that must print nothing (a "no" answer at a [y/N]
-// prompt, end of input) is errSilent. Usage errors are *usageError.
-// Names given by the user are passed with the trailing slash already
-// stripped for insert/append (compat §7).
+// Errors: return them; Main prints userMessage(err) (messages.go) on
+// stderr and exits 1. Available: errSilent (exit 1, no message: "no" at a
+// [y/N] prompt, end of input), &lockedError{name} (store lock timeout),
+// &notFoundError{name, short}, &decryptError{err, name}, and any error with
+// a `Message() string` method prints that text verbatim (otp.URIError
+// does). passstore.ErrNoGPGID prints pass's init hint and usage;
+// passstore.ErrSneaky the sneaky-path line.
 
 import (
 	"context"
