@@ -150,8 +150,8 @@ type keyItem struct {
 
 // parseExtendedKeyFile splits the extended format into items (gpgio.md §6):
 // a name starts with a letter and ends with ':'; lines starting with
-// whitespace, and blank lines, continue the previous item; '#' lines are
-// comments.
+// whitespace, and blank lines, continue the previous item; lines starting
+// with '#' are comments.
 func parseExtendedKeyFile(b []byte) ([]keyItem, error) {
 	var items []keyItem
 	var cur *strings.Builder
@@ -161,10 +161,10 @@ func parseExtendedKeyFile(b []byte) ([]keyItem, error) {
 		lines = lines[:len(lines)-1]
 	}
 	for i, line := range lines {
-		trimmed := bytes.TrimLeft(line, " \t")
-		if len(trimmed) > 0 && trimmed[0] == '#' {
-			continue
+		if len(line) > 0 && line[0] == '#' {
+			continue // a comment; "  #…" is a continuation (wrapped hex)
 		}
+		trimmed := bytes.TrimLeft(line, " \t")
 		blank := len(bytes.TrimRight(trimmed, " \t\r")) == 0
 		switch {
 		case blank:
