@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"strings"
+	"text/template"
+)
+
+//go:embed all:templates
+var templates embed.FS
+
+// Bash returns the bash completion script (completions/passotp.bash).
+func Bash(m Model) ([]byte, error) {
+	type bashCommand struct {
+		Name, Pattern, FlagWords string
+		Entries                  bool
+	}
+	type argCase struct{ Pattern, Long string }
+	var data struct {
+		Commands     []bashCommand
+		ArgCases     []argCase
+		CommandWords string
+	}
+	var words []string
+	for _, c := range m.Commands {
+		var fw []string
+		for _, f := range c.Flags {
+			fw = append(fw, f.Words()...)
+			if f.Arg != "" {
+				var pats []string
+				for _, w := range f.Words() {
+					pats = append(pats, c.Name+":"+w)
+				}
+				data.ArgCases = append(data.ArgCases, argCase{strings.Join(pats, "|"), f.Long})
+			}
+		}
+		data.Commands = append(data.Commands, bashCommand{
+			Name:      c.Name,
+			Pattern:   strings.Join(c.Names(), "|"),
+			FlagWords: strings.Join(fw, " "),
+			Entries:   c.Entries,
+		})
+		words = append(words, c.Names()...)
+	}
+	data.CommandWords = strings.Join(words, " ")
+	return execute("passotp.bash.tmpl", data)
+}
+
+// Zsh returns the zsh completion function (completions/_passotp).
+func Zsh(m Model) ([]byte, error) {
+	type zshCommand struct {
+		Name, Pattern, Describe string
+		Specs                   []string
+		Entries, Path           bool
+	}
+	var data struct {
+		Commands []zshCommand
+	}
+	for _, c := range m.Commands {
+		zc := zshCommand{Name: c.Name, Pattern: strings.Join(c.Names(), "|"), Entries: c.Entries}
+		var lines []string
+		for _, n := range c.Names() {
+			lines = append(lines, fmt.Sprintf("    '%s:%s'", zshQuote(n), zshQuote(c.Usage)))
+		}
+		zc.Describe = strings.Join(lines, "\n")
+		for _, f := range c.Flags {
+			zc.Specs = append(zc.Specs, zshSpec(f))
+		}
+		data.Commands = append(data.Commands, zc)
+	}
+	return execute("_passotp.tmpl", data)
+}
+
+// zshSpec is the _arguments spec of one option.
+func zshSpec(f Flag) string {
+	desc := zshBracket(f.Usage)
+	action := ""
+	if f.Arg != "" {
+		action = ":" + zshQuote(f.Arg) + ":"
+		if f.Long == "path" {
+			action += "_passotp_folders"
+		} else {
+			action += " "
+		}
+	}
+	switch {
+	case f.Short != "" && f.Long != "":
+		eq := ""
+		if f.Arg != "" {
+			eq = "="
+		}
+		return fmt.Sprintf("'(-%s --%s)'{-%s,--%s%s}'[%s]%s'", f.Short, f.Long, f.Short, f.Long, eq, desc, action)
+	case f.Long != "":
+		eq := ""
+		if f.Arg != "" {
+			eq = "="
+		}
+		return fmt.Sprintf("'--%s%s[%s]%s'", f.Long, eq, desc, action)
+	default:
+		return fmt.Sprintf("'-%s[%s]%s'", f.Short, desc, action)
+	}
+}
+
+// zshQuote makes s safe inside a single-quoted _describe or _arguments item.
+func zshQuote(s string) string {
+	s = strings.ReplaceAll(s, "'", `'\''`)
+	return strings.ReplaceAll(s, ":", `\:`)
+}
+
+func zshBracket(s string) string {
+	r := strings.NewReplacer("'", `'\''`, "[", `\[`, "]", `\]`, ":", `\:`)
+	return r.Replace(s)
+}
+
+// Fish returns the fish completion script (completions/passotp.fish).
+func Fish(m Model) ([]byte, error) {
+	var b strings.Builder
+	var names []string
+	for _, c := range m.Commands {
+		names = append(names, c.Names()...)
+	}
+	all := strings.Join(names, " ")
+	for _, c := range m.Commands {
+		for _, n := range c.Names() {
+			fmt.Fprintf(&b, "complete -c passotp -n '__passotp_needs_command' -f -a %s -d %s\n", n, fishQuote(c.Usage))
+		}
+	}
+	b.WriteString("\n")
+	for _, c := range m.Commands {
+		cond := fmt.Sprintf("__fish_seen_subcommand_from %s", strings.Join(c.Names(), " "))
+		if c.Name == "code" {
+			cond = fmt.Sprintf("not __fish_seen_subcommand_from %s", strings.Join(without(names, c.Names()), " "))
+		}
+		for _, f := range c.Flags {
+			fmt.Fprintf(&b, "complete -c passotp -n %s", fishQuote(cond))
+			if f.Short != "" {
+				fmt.Fprintf(&b, " -s %s", f.Short)
+			}
+			if f.Long != "" {
+				fmt.Fprintf(&b, " -l %s", f.Long)
+			}
+			switch {
+			case f.Long == "path":
+				b.WriteString(" -x -a '(__passotp_folders)'")
+			case f.Arg != "":
+				b.WriteString(" -x")
+			}
+			if f.Usage != "" {
+				fmt.Fprintf(&b, " -d %s", fishQuote(f.Usage))
+			}
+			b.WriteString("\n")
+		}
+		if c.Entries {
+			fmt.Fprintf(&b, "complete -c passotp -n %s -f -a '(__passotp_entries)'\n", fishQuote(cond))
+		} else {
+			fmt.Fprintf(&b, "complete -c passotp -n %s -f\n", fishQuote(cond))
+		}
+	}
+	var data struct{ Body, Commands string }
+	data.Body = b.String()
+	data.Commands = all
+	return execute("passotp.fish.tmpl", data)
+}
+
+func without(all, drop []string) []string {
+	var out []string
+	for _, a := range all {
+		keep := true
+		for _, d := range drop {
+			if a == d {
+				keep = false
+			}
+		}
+		if keep {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func fishQuote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, "'", `\'`).Replace(s) + "'"
+}
+
+func execute(name string, data any) ([]byte, error) {
+	t, err := template.ParseFS(templates, "templates/"+name)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, data); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return b.Bytes(), nil
+}
