@@ -1,0 +1,233 @@
+package gpgio
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+// step is one exchange of a scripted Assuan server: it expects a client
+// line (unless expect is "") and then writes reply.
+type step struct {
+	expect string
+	reply  string
+}
+
+// fakeServer serves steps on one end of a net.Pipe and reports the first
+// mismatch on errc.
+func fakeServer(t *testing.T, steps []step) (*assuanConn, <-chan error) {
+	t.Helper()
+	client, server := net.Pipe()
+	errc := make(chan error, 1)
+	go func() {
+		defer server.Close()
+		r := bufio.NewReader(server)
+		for _, s := range steps {
+			if s.expect != "" {
+				line, err := r.ReadString('\n')
+				if err != nil {
+					errc <- err
+					return
+				}
+				line = strings.TrimSuffix(line, "\n")
+				if line != s.expect {
+					errc <- errors.New("got line " + line + ", want " + s.expect)
+					return
+				}
+			}
+			if _, err := io.WriteString(server, s.reply); err != nil {
+				errc <- err
+				return
+			}
+		}
+		errc <- nil
+		io.Copy(io.Discard, r) // stay connected until the client hangs up
+	}()
+	t.Cleanup(func() { client.Close() })
+	return &assuanConn{conn: client, r: bufio.NewReader(client)}, errc
+}
+
+func TestAssuanTransact(t *testing.T) {
+	ctx := context.Background()
+	a, errc := fakeServer(t, []step{
+		{"", "# Home: /x\n# Config: /x/y\nOK Pleased to meet you, process 1\n"},
+		{"GETINFO version", "D 2.2.40\nOK\n"},
+		{"PKDECRYPT", "S INQUIRE_MAXLEN 4096\nINQUIRE CIPHERTEXT\n"},
+		{"D a%25b%0Ac%0D", ""},
+		{"END", "S PADDING 0\nD (5:value3:%00%0A\nD %25)\nOK\n"},
+		{"HAVEKEY 00", "ERR 67108881 No secret key <gpg-agent>\n"},
+		{"PKDECRYPT", "INQUIRE PASSPHRASE\n"},
+		{"CAN", "ERR 83886179 Operation cancelled <Pinentry>\n"},
+	})
+	if _, err := a.transact(ctx, "", nil, nil); err != nil {
+		t.Fatalf("greeting: %v", err)
+	}
+	got, err := a.transact(ctx, "GETINFO version", nil, nil)
+	if err != nil || string(got) != "2.2.40" {
+		t.Fatalf("GETINFO = %q, %v", got, err)
+	}
+	var statuses []string
+	got, err = a.transact(ctx, "PKDECRYPT", func(kw string) ([]byte, error) {
+		if kw != "CIPHERTEXT" {
+			t.Errorf("inquiry %q", kw)
+		}
+		return []byte("a%b\nc\r"), nil
+	}, func(kw, args string) { statuses = append(statuses, kw+"="+args) })
+	if err != nil || string(got) != "(5:value3:\x00\n%)" {
+		t.Fatalf("PKDECRYPT = %q, %v", got, err)
+	}
+	if strings.Join(statuses, ",") != "INQUIRE_MAXLEN=4096,PADDING=0" {
+		t.Errorf("statuses = %q", statuses)
+	}
+	_, err = a.transact(ctx, "HAVEKEY 00", nil, nil)
+	var ae *AgentError
+	if !errors.As(err, &ae) || ae.Source != 4 || ae.Code != 17 || !strings.HasPrefix(ae.Text, "No secret key") {
+		t.Fatalf("HAVEKEY error = %#v", err)
+	}
+	if !errors.Is(mapAgentError(err), ErrNoSecretKey) {
+		t.Errorf("mapAgentError(%v) is not ErrNoSecretKey", err)
+	}
+	_, err = a.transact(ctx, "PKDECRYPT", func(string) ([]byte, error) { return nil, errors.New("no") }, nil)
+	if !errors.As(err, &ae) || ae.Source != 5 || ae.Code != 99 || !errors.Is(mapAgentError(err), ErrCanceled) {
+		t.Fatalf("cancelled inquiry error = %v", err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAgentErrorMapping(t *testing.T) {
+	tests := []struct {
+		n    uint32
+		want error
+	}{
+		{4<<24 | 17, ErrNoSecretKey},
+		{4<<24 | 11, ErrBadPassphrase},
+		{5<<24 | 99, ErrCanceled},
+		{4<<24 | 198, ErrCanceled},
+		{5<<24 | 62, ErrCanceled},
+		{4<<24 | 32870, ErrNoPinentry},
+		{4<<24 | 85, ErrNoPinentry},
+		{4<<24 | 86, ErrNoPinentry},
+	}
+	for _, tt := range tests {
+		err := mapAgentError(parseERR([]byte(strings.TrimSpace(itoa(tt.n) + " text"))))
+		if !errors.Is(err, tt.want) {
+			t.Errorf("ERR %d -> %v, want %v", tt.n, err, tt.want)
+		}
+	}
+	var ae *AgentError
+	if err := mapAgentError(parseERR([]byte("67108922 Other <gpg-agent>"))); !errors.As(err, &ae) || ae.Code != 58 {
+		t.Errorf("unknown code -> %v", err)
+	}
+}
+
+func itoa(n uint32) string {
+	var b []byte
+	for {
+		b = append([]byte{byte('0' + n%10)}, b...)
+		n /= 10
+		if n == 0 {
+			return string(b)
+		}
+	}
+}
+
+func TestAssuanLongData(t *testing.T) {
+	payload := bytes.Repeat([]byte("%\n\rx"), 1500)
+	enc := encodeDataLines(payload)
+	var dec []byte
+	for _, line := range strings.Split(strings.TrimSuffix(string(enc), "\n"), "\n") {
+		if len(line) > maxAssuanLine {
+			t.Fatalf("line of %d bytes", len(line))
+		}
+		kind, rest := parseResponse([]byte(line))
+		if kind != respData {
+			t.Fatalf("line %q is not D", line)
+		}
+		b, err := percentDecode(rest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec = append(dec, b...)
+	}
+	if !bytes.Equal(dec, payload) {
+		t.Errorf("round trip of %d bytes failed", len(payload))
+	}
+}
+
+func TestAssuanCancel(t *testing.T) {
+	a, _ := fakeServer(t, []step{{"PKDECRYPT", ""}}) // never answers, like a pinentry
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	done := make(chan error, 1)
+	go func() {
+		_, err := a.transact(ctx, "PKDECRYPT", nil, nil)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("error = %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("transact did not return after cancel (hang)")
+	}
+}
+
+func TestPercentPlus(t *testing.T) {
+	desc := "Please enter:\n\"Test <a+b@x>\"\n100% sure"
+	enc := percentPlusEscape(desc)
+	if strings.ContainsAny(enc, " \n\"") || !strings.Contains(enc, "%2B") || !strings.Contains(enc, "Please+enter:%0A%22") {
+		t.Errorf("percentPlusEscape = %q", enc)
+	}
+	if dec, err := percentPlusUnescape(enc); err != nil || dec != desc {
+		t.Errorf("unescape = %q, %v", dec, err)
+	}
+}
+
+func FuzzAssuan(f *testing.F) {
+	for _, s := range []string{
+		"OK Pleased to meet you\n",
+		"# comment\nS INQUIRE_MAXLEN 4096\nINQUIRE CIPHERTEXT\nD (5:value3:%00%0A%25)\nOK\n",
+		"ERR 67108881 No secret key <gpg-agent>\n",
+		"D %\nOK\n", "D %4\n", "ERR x\n", "S\nD\nOK", "INQUIRE\n",
+		"S PADDING 0\nD (5:value2:ab)\x00\nOK\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		// Property 1: any server stream ends in data, an error, or EOF; never a panic.
+		client, server := net.Pipe()
+		go io.Copy(io.Discard, server) // a socket buffers what the client sends
+		go func() {
+			server.Write(in)
+			server.Close()
+		}()
+		a := &assuanConn{conn: client, r: bufio.NewReader(client)}
+		data, err := a.transact(context.Background(), "", func(string) ([]byte, error) { return []byte("x"), nil }, func(string, string) {})
+		if err != nil && data != nil {
+			t.Errorf("error %v with data", err)
+		}
+		client.Close()
+		// Property 2: percent and percent-plus escaping round-trip.
+		dec, err := percentDecode(percentEscape(in))
+		if err != nil || !bytes.Equal(dec, in) {
+			t.Errorf("percent round trip failed for %q", in)
+		}
+		s, err := percentPlusUnescape(percentPlusEscape(string(in)))
+		if err != nil || s != string(in) {
+			t.Errorf("percent-plus round trip failed for %q", in)
+		}
+		// Property 3: the value parser never reads out of bounds.
+		if v, err := parseValueSexp(in); err == nil && len(v) > len(in) {
+			t.Errorf("value longer than input")
+		}
+	})
+}
