@@ -203,7 +203,8 @@ func (s *Store) Read(ctx context.Context, name string, d Decrypter) ([]byte, err
 // List returns the names of all entries (files ending in the store's
 // extension), sorted, without the extension. Names or directories starting
 // with '.' (.git, .extensions, .public-keys) are skipped, as tree does for
-// pass ls. Symlinked directories are followed once.
+// pass ls. Symlinked directories are followed (tree -l), except links
+// back to a directory being walked.
 func (s *Store) List(ctx context.Context) ([]string, error) {
 	var names []string
 	seen := map[string]bool{}
@@ -217,9 +218,10 @@ func (s *Store) List(ctx context.Context) ([]string, error) {
 			return err
 		}
 		if seen[real] {
-			return nil
+			return nil // a symlink loop back to an ancestor
 		}
 		seen[real] = true
+		defer delete(seen, real)
 		ents, err := os.ReadDir(dir)
 		if err != nil {
 			return err
