@@ -1,0 +1,84 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/passotp/passotp/internal/app"
+	"github.com/passotp/passotp/internal/testkeys"
+)
+
+var update = flag.Bool("update", false, "rewrite the cmp targets of the test scripts")
+
+// realPass is the real pass found on PATH before testscript puts its own
+// `pass` (this binary in pass mode) first; scripts reach it as $REALPASS.
+var realPass string
+
+func TestMain(m *testing.M) {
+	// The clock hook: scripts fix the time with PASSOTP_TEST_NOW.
+	app.TestOnlyNow = true
+	realPass, _ = exec.LookPath("pass")
+	testscript.Main(m, map[string]func(){
+		"passotp": main,
+		"pass":    main, // argv[0] is "pass": pass mode, or forward to $REALPASS
+	})
+}
+
+func TestScripts(t *testing.T) {
+	testkeys.RequireGPG(t)
+	testkeys.Require(t, "pass", "oathtool", "git")
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		Setup:               setup,
+		UpdateScripts:       *update,
+		RequireExplicitExec: true,
+	})
+}
+
+// setup gives every script a short GNUPGHOME holding the throwaway
+// keyring, an empty store directory, a home and a git identity. Keys are
+// named by $KEY_RSA, $KEY_CV (cv25519), $KEY_P256 and $KEY_PROTECTED.
+func setup(env *testscript.Env) error {
+	home, err := testkeys.NewDir("pts")
+	if err != nil {
+		return err
+	}
+	env.Defer(func() {
+		testkeys.KillAgent(home)
+		os.RemoveAll(home)
+	})
+	if err := testkeys.CopyTo(home); err != nil {
+		return err
+	}
+	userHome := filepath.Join(env.WorkDir, "home")
+	if err := os.MkdirAll(userHome, 0o700); err != nil {
+		return err
+	}
+	if realPass == "" {
+		return fmt.Errorf("pass is not installed")
+	}
+	for k, v := range map[string]string{
+		"GNUPGHOME":           home,
+		"PASSWORD_STORE_DIR":  filepath.Join(env.WorkDir, "store"),
+		"HOME":                userHome,
+		"REALPASS":            realPass,
+		"GIT_AUTHOR_NAME":     "Pass Tester",
+		"GIT_AUTHOR_EMAIL":    "tester@passotp.test",
+		"GIT_COMMITTER_NAME":  "Pass Tester",
+		"GIT_COMMITTER_EMAIL": "tester@passotp.test",
+		"KEY_RSA":             testkeys.RSA.Email,
+		"KEY_CV":              testkeys.Cv25519.Email,
+		"KEY_P256":            testkeys.P256.Email,
+		"KEY_PROTECTED":       testkeys.Protected.Email,
+		"LC_ALL":              "C.UTF-8",
+	} {
+		env.Setenv(k, v)
+	}
+	return nil
+}
