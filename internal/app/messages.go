@@ -166,26 +166,17 @@ func userMessage(err error) string {
 		return "Error: You must run:\n    pass init your-gpg-id\nbefore you may use the password store.\n"
 	case errors.As(err, &ee):
 		return "Error: refusing to write through " + ee.Path + ": it is a symlink leading outside the store."
-	case errors.Is(err, errNotSupportedYet):
-		return "Error: this is not supported yet."
 	}
 	return "Error: " + err.Error()
 }
 
-// codeReason is the reason line before `failed to generate OTP code`,
-// worded as oathtool 2.6.7 words it where pass-otp users saw oathtool's.
+// codeReason is the reason line before `failed to generate OTP code`
+// (pass-otp showed oathtool's complaint there; ours names the parameter and
+// never the secret).
 func codeReason(err error) string {
 	var ce *otp.CodeError
 	if errors.As(err, &ce) {
-		switch ce.Field {
-		case "digits":
-			return "oathtool: only digits 6, 7 and 8 are supported"
-		case "secret":
-			return "oathtool: base32 decoding failed: Base32 string is invalid"
-		case "period":
-			return "oathtool: cannot parse time step size: " + ce.Reason
-		}
-		return "Error: invalid " + ce.Field + ": " + ce.Reason
+		return "Error: invalid " + ce.Field + " in the OTP key URI: " + ce.Reason + "."
 	}
 	return "Error: " + err.Error()
 }
