@@ -39,6 +39,7 @@ const (
 	gpgErrCanceled      = 99
 	gpgErrFullyCanceled = 198
 	gpgErrUnknownOption = 174
+	gpgErrAssCanceled   = 277 // IPC call cancelled (CAN to an inquiry)
 	gpgErrENOTTY        = 32870
 )
 
@@ -60,7 +61,7 @@ func mapAgentError(err error) error {
 		return fmt.Errorf("%w (agent: %s)", ErrNoSecretKey, ae.Text)
 	case gpgErrBadPassphrase:
 		return ErrBadPassphrase
-	case gpgErrCanceled, gpgErrFullyCanceled, gpgErrTimeout:
+	case gpgErrCanceled, gpgErrFullyCanceled, gpgErrTimeout, gpgErrAssCanceled:
 		return ErrCanceled
 	case gpgErrENOTTY, gpgErrNoPinEntry, gpgErrPinEntry:
 		return ErrNoPinentry
@@ -219,6 +220,15 @@ func (c *Client) agentDecrypt(ctx context.Context, ac *agentConn, grip [20]byte,
 			return nil, err
 		}
 	}
+	if c.o.Passphrase == nil {
+		ok, err := c.canPrompt(ctx, a, gripHex)
+		if err != nil {
+			return nil, mapAgentError(err)
+		}
+		if !ok {
+			return nil, ErrNoPinentry
+		}
+	}
 	if _, err := a.transact(ctx, "SETKEY "+gripHex, nil, nil); err != nil {
 		return nil, mapAgentError(err)
 	}
@@ -296,4 +306,52 @@ func keyDescription(cand candidate) string {
 	}
 	return fmt.Sprintf("Please enter the passphrase to unlock the OpenPGP secret key:\n\"%s\"\n%d-bit %s key, ID %016X,\ncreated %s (main key ID %016X).\n",
 		cand.uid, bits, algo, pub.KeyId, pub.CreationTime.UTC().Format(time.DateOnly), main)
+}
+
+// canPrompt reports whether PKDECRYPT may go ahead without a passphrase
+// callback. It says no only when the key is certainly locked (a protected
+// key file whose passphrase is not cached) and pinentry certainly has
+// nowhere to ask: no terminal and no display, neither ours nor the agent's
+// defaults. gpg-agent needs about a second to find that out by starting
+// pinentry; the issue demands a clear error well within one second.
+func (c *Client) canPrompt(ctx context.Context, a *assuanConn, gripHex string) (bool, error) {
+	var info []string
+	if _, err := a.transact(ctx, "KEYINFO "+gripHex, nil, func(kw, args string) {
+		if kw == "KEYINFO" {
+			info = strings.Fields(args)
+		}
+	}); err != nil {
+		var ae *AgentError
+		if errors.As(err, &ae) && ae.Code != gpgErrNoSecKey {
+			return true, nil // an old or odd agent: let it decide
+		}
+		return false, err
+	}
+	// <grip> <type> <serialno> <idstr> <cached> <protection> ...
+	if len(info) < 6 || info[1] != "D" || info[5] != "P" || info[4] == "1" {
+		return true, nil
+	}
+	if isTerminal(c.o.TTY) || getenv(c.o.Env, "DISPLAY") != "" || getenv(c.o.Env, "WAYLAND_DISPLAY") != "" {
+		return true, nil
+	}
+	for _, what := range []string{"std_session_env", "std_startup_env"} {
+		d, err := a.transact(ctx, "GETINFO "+what, nil, nil)
+		if err != nil {
+			return true, nil
+		}
+		for _, kv := range strings.Split(string(d), "\x00") {
+			name, value, _ := strings.Cut(strings.TrimSpace(kv), "=")
+			switch name {
+			case "DISPLAY", "WAYLAND_DISPLAY":
+				if value != "" {
+					return true, nil
+				}
+			case "GPG_TTY":
+				if isTerminal(value) {
+					return true, nil
+				}
+			}
+		}
+	}
+	return false, nil
 }

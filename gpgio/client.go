@@ -91,7 +91,9 @@ type Client struct {
 
 	keys map[[20]byte]*packet.PrivateKey // unprotected keys parsed so far
 
-	gpgProg string // resolved gpg program, "" until needed
+	// agentOnly skips pass one (key files), for tests and benchmarks of
+	// the agent path with unprotected keys.
+	agentOnly bool
 }
 
 // Open returns a client for o. It is cheap: nothing is read and no process
@@ -118,6 +120,12 @@ func (c *Client) Close() error {
 		c.agent = nil
 	}
 	c.keys = nil
+	if c.kr != nil {
+		if kerr := c.kr.close(); err == nil {
+			err = kerr
+		}
+		c.kr, c.krDone = nil, false
+	}
 	return err
 }
 

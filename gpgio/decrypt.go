@@ -172,6 +172,9 @@ func (c *Client) findSessionKey(ctx context.Context, pkesks []*packet.EncryptedK
 				continue
 			}
 			priv, kind, err := c.keyFile(h, grip, cand.pub)
+			if c.agentOnly && kind != keyMissing {
+				kind, err = keyUnknown, nil
+			}
 			switch {
 			case kind == keyMissing:
 				continue
@@ -219,6 +222,7 @@ func (c *Client) findSessionKey(ctx context.Context, pkesks []*packet.EncryptedK
 			return 0, nil, err
 		}
 		cf, key, err := sessionKey(m)
+		key = append([]byte(nil), key...)
 		zero(m)
 		if err != nil {
 			var ue *UnsupportedError
@@ -227,7 +231,7 @@ func (c *Client) findSessionKey(ctx context.Context, pkesks []*packet.EncryptedK
 			}
 			return 0, nil, &pkdecryptError{err}
 		}
-		return cf, append([]byte(nil), key...), nil
+		return cf, key, nil
 	}
 	if softErr != nil {
 		return 0, nil, softErr
