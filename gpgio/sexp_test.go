@@ -9,29 +9,29 @@ import (
 	"testing"
 )
 
-func atom(s string) *sexp { return &sexp{atom: []byte(s)} }
-func list(e ...*sexp) *sexp { return &sexp{isList: true, list: e} }
+func sAtom(s string) *sexp   { return &sexp{atom: []byte(s)} }
+func sList(e ...*sexp) *sexp { return &sexp{isList: true, list: e} }
 
 var sexpTests = []struct {
 	name string
 	in   string
 	want *sexp // nil: an error
 }{
-	{"canonical", "(3:rsa(1:n2:\x00\xc1))", list(atom("rsa"), list(atom("n"), atom("\x00\xc1")))},
-	{"advanced tokens", "(rsa (n #00C1#) (e #010001#))", list(atom("rsa"), list(atom("n"), atom("\x00\xc1")), list(atom("e"), atom("\x01\x00\x01")))},
-	{"hex with whitespace", "(q #40A2\n  82D6#)", list(atom("q"), atom("\x40\xa2\x82\xd6"))},
-	{"quoted escapes", `(a "x\n\t\"\\\x41\101\'")`, list(atom("a"), atom("x\n\t\"\\AA'"))},
-	{"quoted continuation", "(a \"x\\\ny\")", list(atom("a"), atom("xy"))},
-	{"base64", "(a |AQID|)", list(atom("a"), atom("\x01\x02\x03"))},
-	{"length-prefixed forms", `(3"abc" 2#0102# 3|AQID|)`, list(atom("abc"), atom("\x01\x02"), atom("\x01\x02\x03"))},
-	{"display hint", "([4:text]5:hello)", list(&sexp{hint: []byte("text"), atom: []byte("hello")})},
-	{"advanced display hint", "([text/plain] hello)", list(&sexp{hint: []byte("text/plain"), atom: []byte("hello")})},
-	{"trailing NUL and newline", "(a)\x00\n", list(atom("a"))},
-	{"token chars", "(openpgp-s2k3-ocb-aes \"1.3.6.1\" *x+y=z/ a1:b)", list(atom("openpgp-s2k3-ocb-aes"), atom("1.3.6.1"), atom("*x+y=z/"), atom("a1:b"))},
-	{"nested", "((()))", list(list(list()))},
-	{"empty hex", "(a ##)", list(atom("a"), atom(""))},
-	{"zero-length atom", "(0:)", list(atom(""))},
-	{"quoted with spaces", `(curve "NIST P-256")`, list(atom("curve"), atom("NIST P-256"))},
+	{"canonical", "(3:rsa(1:n2:\x00\xc1))", sList(sAtom("rsa"), sList(sAtom("n"), sAtom("\x00\xc1")))},
+	{"advanced tokens", "(rsa (n #00C1#) (e #010001#))", sList(sAtom("rsa"), sList(sAtom("n"), sAtom("\x00\xc1")), sList(sAtom("e"), sAtom("\x01\x00\x01")))},
+	{"hex with whitespace", "(q #40A2\n  82D6#)", sList(sAtom("q"), sAtom("\x40\xa2\x82\xd6"))},
+	{"quoted escapes", `(a "x\n\t\"\\\x41\101\'")`, sList(sAtom("a"), sAtom("x\n\t\"\\AA'"))},
+	{"quoted continuation", "(a \"x\\\ny\")", sList(sAtom("a"), sAtom("xy"))},
+	{"base64", "(a |AQID|)", sList(sAtom("a"), sAtom("\x01\x02\x03"))},
+	{"length-prefixed forms", `(3"abc" 2#0102# 3|AQID|)`, sList(sAtom("abc"), sAtom("\x01\x02"), sAtom("\x01\x02\x03"))},
+	{"display hint", "([4:text]5:hello)", sList(&sexp{hint: []byte("text"), atom: []byte("hello")})},
+	{"advanced display hint", "([text/plain] hello)", sList(&sexp{hint: []byte("text/plain"), atom: []byte("hello")})},
+	{"trailing NUL and newline", "(a)\x00\n", sList(sAtom("a"))},
+	{"token chars", "(openpgp-s2k3-ocb-aes \"1.3.6.1\" *x+y=z/ a1:b)", sList(sAtom("openpgp-s2k3-ocb-aes"), sAtom("1.3.6.1"), sAtom("*x+y=z/"), sAtom("a1:b"))},
+	{"nested", "((()))", sList(sList(sList()))},
+	{"empty hex", "(a ##)", sList(sAtom("a"), sAtom(""))},
+	{"zero-length atom", "(0:)", sList(sAtom(""))},
+	{"quoted with spaces", `(curve "NIST P-256")`, sList(sAtom("curve"), sAtom("NIST P-256"))},
 
 	{"unterminated", "(a (b)", nil},
 	{"not a list", "abc", nil},
