@@ -1,12 +1,13 @@
 package gpgio
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -379,4 +380,107 @@ func FuzzKeybox(f *testing.F) {
 	})
 }
 
-var _ = exec.LookPath
+
+// TestKeyboxdOverAssuan replays keyboxd's side of the protocol over a pipe:
+// the greeting with "# Home:" comments, SEARCH answered with PUBKEY_INFO,
+// the keyblock in escaped D lines and OK, then NEXT until ERR 27.
+func TestKeyboxdOverAssuan(t *testing.T) {
+	kbx, err := os.ReadFile("testdata/keybox/pubring.kbx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := parseKeybox(kbx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, server := net.Pipe()
+	defer client.Close()
+	var got []string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer server.Close()
+		w := bufio.NewWriter(server)
+		r := bufio.NewReader(server)
+		send := func(s string) { w.WriteString(s + "\n"); w.Flush() }
+		send("# Home: /tmp/kbd")
+		send("# Config: /tmp/kbd/keyboxd.conf")
+		send("OK Pleased to meet you, process 4242")
+		next := 0
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			line = strings.TrimSuffix(line, "\n")
+			got = append(got, line)
+			switch {
+			case line == "SEARCH --openpgp":
+				next = 0
+			case line == "NEXT":
+			default:
+				send("ERR 67108933 Unknown IPC command <keyboxd>")
+				continue
+			}
+			if next >= len(blobs) {
+				send("ERR 67108891 Not found <keyboxd>")
+				continue
+			}
+			send(fmt.Sprintf("S PUBKEY_INFO 1 %040X -- 1 1", next))
+			for _, l := range escapeDataLines(blobs[next].keyblock) {
+				send("D " + l)
+			}
+			send("OK")
+			next++
+		}
+	}()
+	kr := &keyring{source: "keyboxd", dial: func(context.Context) (assuanTransactor, error) {
+		a := &assuanConn{conn: client, r: bufio.NewReaderSize(client, 4096)}
+		if _, err := a.transact(context.Background(), "", nil, nil); err != nil {
+			return nil, err
+		}
+		return a, nil
+	}}
+	all, err := kr.candidates(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fprs []string
+	for _, c := range all {
+		fprs = append(fprs, fprHex(c.pub))
+	}
+	want := []string{testkeys.RSA.SubFpr, testkeys.Cv25519.SubFpr, testkeys.P256.SubFpr}
+	if strings.Join(fprs, ",") != strings.Join(want, ",") {
+		t.Fatalf("got %v, want %v", fprs, want)
+	}
+	client.Close()
+	<-done
+	if strings.Join(got, "|") != "SEARCH --openpgp|NEXT|NEXT|NEXT" {
+		t.Errorf("commands %q", got)
+	}
+}
+
+// escapeDataLines percent-escapes %, CR and LF and splits into D payloads
+// short enough for Assuan's 1000-byte lines, never inside an escape.
+func escapeDataLines(b []byte) []string {
+	var lines []string
+	var cur strings.Builder
+	for _, c := range b {
+		var enc string
+		switch c {
+		case '%', '\r', '\n':
+			enc = fmt.Sprintf("%%%02X", c)
+		default:
+			enc = string([]byte{c})
+		}
+		if cur.Len()+len(enc) > 900 {
+			lines = append(lines, cur.String())
+			cur.Reset()
+		}
+		cur.WriteString(enc)
+	}
+	if cur.Len() > 0 {
+		lines = append(lines, cur.String())
+	}
+	return lines
+}
