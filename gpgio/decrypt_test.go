@@ -329,3 +329,27 @@ func TestNoPinentryFailsFast(t *testing.T) {
 		})
 	}
 }
+
+// TestDecryptAllKeyTypes decrypts gpg 2.2 output for every key type of
+// the generated home, from key files and through the agent (which
+// exercises the ECDH KDF and PKCS#1 unwrapping of §8.4 per curve).
+func TestDecryptAllKeyTypes(t *testing.T) {
+	home, keys := generatedHome(t)
+	for _, k := range keys {
+		ct := encryptWithGPG(t, home, []byte(testEntry), "-r", k.fpr)
+		for _, agent := range []bool{false, true} {
+			name := k.name + "/keyfile"
+			if agent {
+				name = k.name + "/agent"
+			}
+			t.Run(name, func(t *testing.T) {
+				c := openTest(t, home, NativeOnly, nil)
+				c.agentOnly = agent
+				got, err := c.Decrypt(context.Background(), bytes.NewReader(ct))
+				if err != nil || string(got) != testEntry {
+					t.Fatalf("Decrypt = %q, %v", got, err)
+				}
+			})
+		}
+	}
+}
