@@ -380,7 +380,6 @@ func FuzzKeybox(f *testing.F) {
 	})
 }
 
-
 // TestKeyboxdOverAssuan replays keyboxd's side of the protocol over a pipe:
 // the greeting with "# Home:" comments, SEARCH answered with PUBKEY_INFO,
 // the keyblock in escaped D lines and OK, then NEXT until ERR 27.
