@@ -260,6 +260,15 @@ func (c *Client) Encrypt(ctx context.Context, dst io.Writer, recipients []string
 	return w, nil
 }
 
+// Close forgets the loaded identities (best effort: the key material is
+// dropped, not wiped). The Client loads them again if used afterwards.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ids, c.err, c.loaded = nil, nil, false
+	return nil
+}
+
 // IdentityRecipients returns the public recipients of the client's
 // identities.
 func (c *Client) IdentityRecipients() ([]age.Recipient, error) {
