@@ -1,0 +1,256 @@
+package app
+
+// Choosing the store and the encryption for an entry (issue 6): plain pass
+// stores (the default), gopass mounts, and passage stores.
+//
+//   - pass: PREFIX from PASSWORD_STORE_DIR (app.go), .gpg entries, gpgio.
+//   - passage: when argv[0] is `passage` (e.g. `exec -a passage passotp`
+//     from a passage extension shim), PASSAGE_DIR is set, or
+//     PASSOTP_STORE=passage. The store is $PASSAGE_DIR (~/.passage/store),
+//     entries NAME.age, recipients from PASSAGE_RECIPIENTS_FILE,
+//     PASSAGE_RECIPIENTS, the nearest .age-recipients, else the identities
+//     themselves; decryption with $PASSAGE_IDENTITIES_FILE.
+//   - gopass: when passotp is run directly (not as `pass otp`), no
+//     PASSWORD_STORE_DIR is set and a gopass configuration exists, or
+//     PASSOTP_STORE=gopass. NAME is resolved through gopass's mounts
+//     (longest mount point wins) to a store directory and a name inside it;
+//     a store with .age-recipients (and no .gpg-id) uses age with gopass's
+//     keyring (GOPASS_AGE_PASSWORD, else a passphrase prompt on the tty).
+//   - PASSOTP_STORE=pass forces pass semantics.
+//
+// Invoked as `pass otp`, passotp keeps pass's semantics unless
+// PASSOTP_STORE says otherwise: pass has no mounts.
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+
+	"golang.org/x/term"
+
+	"github.com/passotp/passotp/ageio"
+	"github.com/passotp/passotp/passstore"
+	"github.com/passotp/passotp/storeconf"
+)
+
+// Crypto is what a store needs from an encryption back end: gpgio.Client
+// and ageio.Client both provide it.
+type Crypto interface {
+	passstore.Decrypter
+	passstore.Encrypter
+	Close() error
+}
+
+// storeKind is the family of the store passotp works on.
+type storeKind int
+
+const (
+	kindPass storeKind = iota
+	kindGopass
+	kindPassage
+)
+
+// storeSet holds what stores.go decided at setup: the kind, and for gopass
+// the configuration and the stores opened so far.
+type storeSet struct {
+	kind    storeKind
+	gopass  *storeconf.Config
+	passage storeconf.Passage
+
+	gpg     Crypto // the gpgio client app.go opened
+	ageGo   Crypto // gopass's age keyring, opened on first use
+	opened  map[string]*passstore.Store
+	mountOf map[*passstore.Store]string
+}
+
+// selectStores runs after setup: it decides the store kind and, for
+// passage, replaces the store and the crypto. For gopass nothing is opened
+// until a name is routed.
+func (a *App) selectStores() error {
+	a.stores.gpg = a.Crypto
+	kind := kindPass
+	forced := a.Getenv("PASSOTP_STORE")
+	switch forced {
+	case "pass":
+	case "gopass":
+		kind = kindGopass
+	case "passage":
+		kind = kindPassage
+	case "":
+		switch {
+		case a.Prog == "passage" || (a.Getenv("PASSAGE_DIR") != "" && a.Getenv("PASSWORD_STORE_DIR") == ""):
+			kind = kindPassage
+		case !a.PassMode && a.Prog == "passotp" && storeconf.GopassEnabled(storeconf.Options{Env: a.Environ}):
+			kind = kindGopass
+		}
+	default:
+		return &envError{name: "PASSOTP_STORE", value: forced, want: "pass, gopass or passage"}
+	}
+	a.stores.kind = kind
+	switch kind {
+	case kindPassage:
+		p, err := storeconf.LoadPassage(storeconf.Options{Env: a.Environ})
+		if err != nil {
+			return err
+		}
+		a.stores.passage = p
+		keys, err := p.Recipients()
+		if err != nil {
+			return err
+		}
+		c, err := ageio.Open(ageio.Options{Mode: ageio.Passage, Env: a.Environ, IdentitiesFiles: []string{p.IdentitiesFile}, Passphrase: a.agePassphrase})
+		if err != nil {
+			return err
+		}
+		a.Prefix = p.Dir
+		a.Store = a.openStore(p.Dir, storeconf.Age, keys)
+		a.Crypto = c
+	case kindGopass:
+		cfg, err := storeconf.LoadGopass(storeconf.Options{Env: a.Environ})
+		if err != nil {
+			if errors.Is(err, storeconf.ErrNoConfig) {
+				return fmt.Errorf("PASSOTP_STORE=gopass: %w", err)
+			}
+			return err
+		}
+		a.stores.gopass = cfg
+	}
+	return nil
+}
+
+// openStore opens a passstore for dir with the back end's extension and
+// recipients file. keys override the recipients file lookup.
+func (a *App) openStore(dir string, b storeconf.Backend, keys []string) *passstore.Store {
+	umask := 0o077
+	if v := a.Getenv("PASSWORD_STORE_UMASK"); v != "" {
+		if n, err := strconv.ParseUint(v, 8, 32); err == nil && n <= 0o777 {
+			umask = int(n)
+		} else {
+			umask = -1
+		}
+	}
+	return passstore.Open(passstore.Options{
+		Dir:            dir,
+		Keys:           keys,
+		Umask:          umask,
+		Env:            a.ChildEnv(),
+		Now:            a.Now,
+		Ext:            b.Ext(),
+		RecipientsFile: b.RecipientsFile(),
+	})
+}
+
+// route points a.Store, a.Crypto and a.Prefix at the store holding name
+// and returns the name inside that store. Outside gopass mode it changes
+// nothing and returns name. Messages keep showing the name as given.
+func (a *App) route(name string) (string, error) {
+	if a.stores.kind != kindGopass {
+		return name, nil
+	}
+	loc := a.stores.gopass.Resolve(name)
+	s, c, err := a.gopassStore(loc.Store, loc.Backend)
+	if err != nil {
+		return "", err
+	}
+	a.Store, a.Crypto, a.Prefix = s, c, loc.Store.Dir
+	return loc.Name, nil
+}
+
+// gopassStore opens (once) the store and the crypto of a gopass store.
+func (a *App) gopassStore(st storeconf.Store, b storeconf.Backend) (*passstore.Store, Crypto, error) {
+	ss := &a.stores
+	if ss.opened == nil {
+		ss.opened = map[string]*passstore.Store{}
+		ss.mountOf = map[*passstore.Store]string{}
+	}
+	s := ss.opened[st.Dir]
+	if s == nil {
+		s = a.openStore(st.Dir, b, nil)
+		ss.opened[st.Dir] = s
+		ss.mountOf[s] = st.Mount
+	}
+	if b == storeconf.GPG {
+		return s, ss.gpg, nil
+	}
+	if ss.ageGo == nil {
+		c, err := ageio.Open(ageio.Options{Mode: ageio.Gopass, Env: a.Environ, Passphrase: a.agePassphrase})
+		if err != nil {
+			return nil, nil, err
+		}
+		ss.ageGo = c
+	}
+	return s, ss.ageGo, nil
+}
+
+// closeStores closes the crypto clients stores.go opened.
+func (a *App) closeStores() {
+	if a.stores.ageGo != nil {
+		a.stores.ageGo.Close()
+	}
+	if a.stores.kind == kindPassage && a.Crypto != nil && a.Crypto != a.stores.gpg {
+		a.Crypto.Close()
+	}
+}
+
+// agePassphrase asks for the passphrase of a protected age identities
+// file on the terminal (never from stdin, which may hold input). Without
+// a terminal it fails at once, so scripts do not hang.
+func (a *App) agePassphrase(file string) ([]byte, error) {
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return nil, errors.New("no terminal to ask for the age identities passphrase (set GOPASS_AGE_PASSWORD for gopass stores)")
+	}
+	defer tty.Close()
+	fmt.Fprintf(tty, "Enter passphrase for identity file %q: ", file)
+	pass, err := term.ReadPassword(int(tty.Fd()))
+	fmt.Fprintln(tty)
+	if err != nil {
+		return nil, fmt.Errorf("read passphrase: %w", err)
+	}
+	return pass, nil
+}
+
+// displayName maps a name inside the current store back to the name the
+// user would type (the mount point in front in gopass mode).
+func (a *App) displayName(s *passstore.Store, inner string) string {
+	if a.stores.kind != kindGopass {
+		return inner
+	}
+	if mp := a.stores.mountOf[s]; mp != "" {
+		if inner == "" {
+			return mp
+		}
+		return mp + "/" + inner
+	}
+	return inner
+}
+
+// listStores returns every store of the current kind, with the crypto to
+// read it, for ls.
+func (a *App) listStores() ([]*passstore.Store, []Crypto, error) {
+	if a.stores.kind != kindGopass {
+		return []*passstore.Store{a.Store}, []Crypto{a.Crypto}, nil
+	}
+	var stores []*passstore.Store
+	var cryptos []Crypto
+	for _, st := range a.stores.gopass.Stores() {
+		s, c, err := a.gopassStore(st, storeconf.DetectBackend(st.Dir))
+		if err != nil {
+			return nil, nil, err
+		}
+		stores = append(stores, s)
+		cryptos = append(cryptos, c)
+	}
+	return stores, cryptos, nil
+}
+
+// ownsName reports whether full (a display name) resolves to store s; in
+// gopass mode a mount inside the root store's tree is listed once, under
+// its mount point.
+func (a *App) ownsName(s *passstore.Store, full string) bool {
+	if a.stores.kind != kindGopass {
+		return true
+	}
+	return a.stores.gopass.Resolve(full).Store.Dir == s.Dir()
+}
