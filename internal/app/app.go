@@ -66,7 +66,7 @@ type App struct {
 	Now     func() time.Time
 
 	Store  *passstore.Store // PREFIX, recipients, umask, git environment
-	Crypto *gpgio.Client    // passstore.Decrypter and Encrypter
+	Crypto Crypto           // gpgio.Client, or ageio.Client for age stores (stores.go)
 
 	Prefix   string // PREFIX verbatim
 	Prog     string // basename of argv[0]
@@ -75,6 +75,7 @@ type App struct {
 
 	env      map[string]string
 	childEnv []string // cached result of [App.ChildEnv]
+	stores   storeSet // gopass mounts and passage (stores.go)
 }
 
 // InsertOptions are the options of insert/add (compat §4.2).
@@ -152,6 +153,10 @@ func Main(args []string, stdin *os.File, stdout, stderr io.Writer, environ []str
 		return a.report(err)
 	}
 	defer a.Crypto.Close()
+	if err := a.selectStores(); err != nil {
+		return a.report(err)
+	}
+	defer a.closeStores()
 	return a.report(a.run(context.Background(), rest))
 }
 

@@ -26,7 +26,11 @@ func (a *App) readKey(ctx context.Context, name string, short bool) (*otp.Key, e
 	if err := passstore.CheckName(name); err != nil {
 		return nil, err
 	}
-	entry, err := a.Store.Read(ctx, name, a.Crypto)
+	inner, err := a.route(name) // gopass mounts (stores.go)
+	if err != nil {
+		return nil, err
+	}
+	entry, err := a.Store.Read(ctx, inner, a.Crypto)
 	if err != nil {
 		switch {
 		case errors.Is(err, passstore.ErrNotFound):
