@@ -63,7 +63,11 @@ func setup(env *testscript.Env) error {
 	if realPass == "" {
 		return fmt.Errorf("pass is not installed")
 	}
+	// testscript puts the directory holding its commands (passotp and
+	// pass, both this binary) first on PATH; scripts reach it as $TSBIN.
+	tsbin := filepath.SplitList(env.Getenv("PATH"))[0]
 	for k, v := range map[string]string{
+		"TSBIN":               tsbin,
 		"GNUPGHOME":           home,
 		"PASSWORD_STORE_DIR":  filepath.Join(env.WorkDir, "store"),
 		"HOME":                userHome,
