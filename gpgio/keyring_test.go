@@ -483,3 +483,39 @@ func escapeDataLines(b []byte) []string {
 	}
 	return lines
 }
+
+// TestDecryptLegacyHome runs the whole native path (the decrypt driver with
+// this file's keyring and key files) in a home that has only a legacy
+// pubring.gpg, with gpg hidden so that a fallback would fail.
+func TestDecryptLegacyHome(t *testing.T) {
+	src := testkeys.Home(t)
+	msg := testkeys.GPG(t, src, []byte(testPlaintext), "--trust-model", "always", "-e", "-r", testkeys.Cv25519.Fpr, "-r", testkeys.RSA.Fpr)
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "private-keys-v1.d"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ring, err := os.ReadFile("testdata/keybox/pubring.gpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "pubring.gpg"), ring, 0o600)
+	for _, k := range []testkeys.Key{testkeys.Cv25519, testkeys.RSA} {
+		b, err := os.ReadFile(filepath.Join(src, "private-keys-v1.d", k.SubGrip+".key"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "private-keys-v1.d", k.SubGrip+".key"), b, 0o600)
+	}
+	c, err := Open(Options{Home: dir, Mode: NativeOnly, GPG: "/nonexistent/gpg", Env: []string{"HOME=" + dir, "PATH=/nonexistent"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	pt, err := c.Decrypt(context.Background(), bytes.NewReader(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(pt) != testPlaintext {
+		t.Fatal("wrong plaintext")
+	}
+}
