@@ -20,6 +20,7 @@ const (
 	cmdValidate = "validate"
 	cmdHelp     = "help"
 	cmdVersion  = "version"
+	cmdLs       = "ls" // ls.go (issue 6)
 )
 
 // Flag names (long forms).
@@ -37,6 +38,7 @@ const (
 	flagAccount      = "account"
 	flagPath         = "path"
 	flagQRCode       = "qrcode"
+	flagCodes        = "codes" // ls.go (issue 6)
 )
 
 // NewCLI returns passotp's command tree: every command, flag, usage and
@@ -136,6 +138,20 @@ func (a *App) newCLI() *cli.App {
 				Action: a.uriAction,
 			},
 			{
+				Name:      cmdLs,
+				Usage:     "List the entries that hold OTP data",
+				ArgsUsage: "[subfolder]",
+				Description: "List, sorted, the entries (below subfolder, if given) whose first otpauth:// line\n" +
+					"makes them OTP entries, decrypting them in parallel. With --codes each TOTP entry is\n" +
+					"followed by a tab, its current code, a tab and the seconds left (`NAME\\tCODE\\tNs`);\n" +
+					"a HOTP entry by `\\thotp` (its counter is not advanced). ls never writes.",
+				HideHelp: true,
+				Flags: []cli.Flag{
+					&cli.BoolFlag{Name: flagCodes, Usage: "print each entry's current code and its seconds left"},
+				},
+				Action: a.lsAction,
+			},
+			{
 				Name:            cmdValidate,
 				Usage:           "Test if the given URI is a valid OTP key URI",
 				ArgsUsage:       "uri",
@@ -223,6 +239,10 @@ func (a *App) appendAction(c *cli.Context) error {
 
 func (a *App) uriAction(c *cli.Context) error {
 	return a.runURI(c.Context, c.Bool(flagClip), c.Bool(flagQRCode), c.Args().First())
+}
+
+func (a *App) lsAction(c *cli.Context) error {
+	return a.runLs(c.Context, lsOptions{Codes: c.Bool(flagCodes)}, c.Args().First())
 }
 
 func (a *App) validateAction(c *cli.Context) error {

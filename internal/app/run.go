@@ -33,7 +33,7 @@ func (a *App) run(ctx context.Context, args []string) error {
 			name, rest = cmdVersion, nil
 		case "insert", "add":
 			name, rest = cmdInsert, args[1:]
-		case "append", "uri", "validate":
+		case "append", "uri", "validate", "ls":
 			name, rest = args[0], args[1:]
 		case "code", "show":
 			name, rest = cmdCode, args[1:]
@@ -61,7 +61,14 @@ func (a *App) run(ctx context.Context, args []string) error {
 				r.operands, n = []string{v}, 1
 			}
 		}
-		if len(r.errs) > 0 || (name != cmdInsert && n != 1) {
+		badCount := n != 1
+		switch name {
+		case cmdInsert:
+			badCount = false
+		case cmdLs:
+			badCount = n > 1
+		}
+		if len(r.errs) > 0 || badCount {
 			return &usageError{errs: r.errs, prog: a.G, usage: a.usageLine(name)}
 		}
 		argv = append([]string{a.D, name}, r.canonical()...)
@@ -88,6 +95,8 @@ func (a *App) usageLine(name string) string {
 		return "Usage: " + a.D + " append [--force,-f] [--echo,-e] [--secret, -s] [--issuer,-i issuer] [--account,-a account] pass-name"
 	case cmdURI:
 		return "Usage: " + a.D + " uri [--clip,-c | --qrcode,-q] pass-name"
+	case cmdLs:
+		return "Usage: " + a.D + " ls [--codes] [subfolder]"
 	}
 	return "Usage: " + a.D + " [--clip,-c] [--quiet,-q] pass-name"
 }
