@@ -147,6 +147,7 @@ _passotp_flags() {
 	insert|add) echo "-f --force -e --echo -s --secret -i --issuer -a --account -p --path" ;;
 	append) echo "-f --force -e --echo -s --secret -i --issuer -a --account" ;;
 	uri) echo "-c --clip -q --qrcode" ;;
+	ls) echo "--codes" ;;
 	validate) echo "" ;;
 	help) echo "" ;;
 	version) echo "" ;;
@@ -178,7 +179,7 @@ _passotp_complete() {
 		if [[ $cur == -* ]]; then
 			_passotp_reply "$cur" $(_passotp_flags code)
 		else
-			_passotp_reply "$cur" code show insert add append uri validate help version
+			_passotp_reply "$cur" code show insert add append uri ls validate help version
 			_passotp_entries "$cur"
 		fi
 		return 0
@@ -187,6 +188,7 @@ _passotp_complete() {
 	insert|add) cmd=insert; first=$((offset + 1)) ;;
 	append) cmd=append; first=$((offset + 1)) ;;
 	uri) cmd=uri; first=$((offset + 1)) ;;
+	ls) cmd=ls; first=$((offset + 1)) ;;
 	validate) cmd=validate; first=$((offset + 1)) ;;
 	help) cmd=help; first=$((offset + 1)) ;;
 	version) cmd=version; first=$((offset + 1)) ;;
@@ -222,6 +224,21 @@ __password_store_extension_complete_otp() {
 	_passotp_complete 2
 }
 
+# Without bash-completion's on-demand loader (complete -D), pass's own
+# completion is not loaded by anyone else: load it so `pass otp` completes.
+if ! complete -p pass &>/dev/null && ! complete -p -D &>/dev/null; then
+	for _passotp_f in /usr/share/bash-completion/completions/pass \
+		/usr/local/share/bash-completion/completions/pass \
+		/opt/homebrew/share/bash-completion/completions/pass \
+		/usr/local/etc/bash_completion.d/pass \
+		/opt/homebrew/etc/bash_completion.d/pass; do
+		if [[ -r $_passotp_f ]]; then
+			. "$_passotp_f"
+			break
+		fi
+	done
+	unset _passotp_f
+fi
 case " ${PASSWORD_STORE_EXTENSION_COMMANDS[*]-} " in
 *" otp "*) ;;
 *) PASSWORD_STORE_EXTENSION_COMMANDS+=(otp) ;;

@@ -33,16 +33,17 @@ complete -c passotp -n '__passotp_needs_command' -f -a insert -d 'Prompt for and
 complete -c passotp -n '__passotp_needs_command' -f -a add -d 'Prompt for and insert a new OTP key'
 complete -c passotp -n '__passotp_needs_command' -f -a append -d 'Append an OTP key URI to an existing password file'
 complete -c passotp -n '__passotp_needs_command' -f -a uri -d 'Display the key URI stored in pass-name'
+complete -c passotp -n '__passotp_needs_command' -f -a ls -d 'List the entries that hold OTP data'
 complete -c passotp -n '__passotp_needs_command' -f -a validate -d 'Test if the given URI is a valid OTP key URI'
 complete -c passotp -n '__passotp_needs_command' -f -a help -d 'Show the usage of every command'
 complete -c passotp -n '__passotp_needs_command' -f -a version -d 'Show passotp\'s version'
 
-complete -c passotp -n 'not __fish_seen_subcommand_from insert add append uri validate help version' -s c -l clip
-complete -c passotp -n 'not __fish_seen_subcommand_from insert add append uri validate help version' -s q -l quiet -d 'accepted for pass-otp compatibility; stdout holds only the code anyway'
-complete -c passotp -n 'not __fish_seen_subcommand_from insert add append uri validate help version' -l fresh -d 'never hand out a time step twice: wait for the next code if this one was already given (also PASSOTP_FRESH=1)'
-complete -c passotp -n 'not __fish_seen_subcommand_from insert add append uri validate help version' -l min-remaining -x -d 'wait for the next code if fewer than SECONDS remain (also PASSOTP_MIN_REMAINING)'
-complete -c passotp -n 'not __fish_seen_subcommand_from insert add append uri validate help version' -l json -d 'print a JSON object with the code, seconds remaining, period, digits, type and name'
-complete -c passotp -n 'not __fish_seen_subcommand_from insert add append uri validate help version' -f -a '(__passotp_entries)'
+complete -c passotp -n 'not __fish_seen_subcommand_from insert add append uri ls validate help version' -s c -l clip
+complete -c passotp -n 'not __fish_seen_subcommand_from insert add append uri ls validate help version' -s q -l quiet -d 'accepted for pass-otp compatibility; stdout holds only the code anyway'
+complete -c passotp -n 'not __fish_seen_subcommand_from insert add append uri ls validate help version' -l fresh -d 'never hand out a time step twice: wait for the next code if this one was already given (also PASSOTP_FRESH=1)'
+complete -c passotp -n 'not __fish_seen_subcommand_from insert add append uri ls validate help version' -l min-remaining -x -d 'wait for the next code if fewer than SECONDS remain (also PASSOTP_MIN_REMAINING)'
+complete -c passotp -n 'not __fish_seen_subcommand_from insert add append uri ls validate help version' -l json -d 'print a JSON object with the code, seconds remaining, period, digits, type and name'
+complete -c passotp -n 'not __fish_seen_subcommand_from insert add append uri ls validate help version' -f -a '(__passotp_entries)'
 complete -c passotp -n '__fish_seen_subcommand_from insert add' -s f -l force -d 'overwrite an existing entry without asking'
 complete -c passotp -n '__fish_seen_subcommand_from insert add' -s e -l echo -d 'echo the input and ask once'
 complete -c passotp -n '__fish_seen_subcommand_from insert add' -s s -l secret -d 'read a base32 secret and build a TOTP URI (needs --issuer or --account)'
@@ -59,6 +60,8 @@ complete -c passotp -n '__fish_seen_subcommand_from append' -f -a '(__passotp_en
 complete -c passotp -n '__fish_seen_subcommand_from uri' -s c -l clip
 complete -c passotp -n '__fish_seen_subcommand_from uri' -s q -l qrcode -d 'display a QR code (--clip wins if both are given)'
 complete -c passotp -n '__fish_seen_subcommand_from uri' -f -a '(__passotp_entries)'
+complete -c passotp -n '__fish_seen_subcommand_from ls' -l codes -d 'print each entry\'s current code and its seconds left'
+complete -c passotp -n '__fish_seen_subcommand_from ls' -f -a '(__passotp_entries)'
 complete -c passotp -n '__fish_seen_subcommand_from validate' -f
 complete -c passotp -n '__fish_seen_subcommand_from help' -f
 complete -c passotp -n '__fish_seen_subcommand_from version' -f

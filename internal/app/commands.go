@@ -141,10 +141,10 @@ func (a *App) newCLI() *cli.App {
 				Name:      cmdLs,
 				Usage:     "List the entries that hold OTP data",
 				ArgsUsage: "[subfolder]",
-				Description: "List, sorted, the entries (below subfolder, if given) whose first otpauth:// line\n" +
-					"makes them OTP entries, decrypting them in parallel. With --codes each TOTP entry is\n" +
-					"followed by a tab, its current code, a tab and the seconds left (`NAME\\tCODE\\tNs`);\n" +
-					"a HOTP entry by `\\thotp` (its counter is not advanced). ls never writes.",
+				Description: "List, sorted, the entries (below subfolder, if given) that hold an otpauth:// line,\n" +
+					"decrypting them in parallel. With --codes a TOTP entry is followed by a tab, its\n" +
+					"current code, a tab and the seconds left (for example 17s); a HOTP entry by a tab\n" +
+					"and the word hotp (its counter is not advanced). ls never writes.",
 				HideHelp: true,
 				Flags: []cli.Flag{
 					&cli.BoolFlag{Name: flagCodes, Usage: "print each entry's current code and its seconds left"},

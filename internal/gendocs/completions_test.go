@@ -80,7 +80,7 @@ for r in "${COMPREPLY[@]}"; do printf '%s\0' "$r"; done
 	return got
 }
 
-var commandWords = []string{"code", "show", "insert", "add", "append", "uri", "validate", "help", "version"}
+var commandWords = []string{"code", "show", "insert", "add", "append", "uri", "ls", "validate", "help", "version"}
 
 var completionCases = []struct {
 	name  string
