@@ -20,14 +20,40 @@ var update = flag.Bool("update", false, "rewrite the cmp targets of the test scr
 // `pass` (this binary in pass mode) first; scripts reach it as $REALPASS.
 var realPass string
 
+// binary is passotp built once by TestMain for the interop tests (a real
+// binary, so that BuildInfo and start-up are what users get).
+var binary string
+
 func TestMain(m *testing.M) {
 	// The clock hook: scripts fix the time with PASSOTP_TEST_NOW.
 	app.TestOnlyNow = true
+	commands := map[string]func() int{
+		"passotp": run,
+		"pass":    run, // argv[0] is "pass": pass mode, or forward to $REALPASS
+	}
+	if _, ok := commands[filepath.Base(os.Args[0])]; ok {
+		os.Exit(testscript.RunMain(m, commands)) // a script's command
+	}
 	realPass, _ = exec.LookPath("pass")
-	testscript.Main(m, map[string]func(){
-		"passotp": main,
-		"pass":    main, // argv[0] is "pass": pass mode, or forward to $REALPASS
-	})
+	dir, err := os.MkdirTemp("", "passotp-bin")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "passotp")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := testscript.RunMain(m, commands)
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// run is main without os.Exit, for testscript.
+func run() int {
+	return app.Main(os.Args, os.Stdin, os.Stdout, os.Stderr, os.Environ())
 }
 
 func TestScripts(t *testing.T) {
