@@ -358,6 +358,7 @@ func FuzzKeybox(f *testing.F) {
 			f.Add(b)
 		}
 	}
+	f.Add(syntheticKeybox())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, parse := range []func([]byte) ([]kbxBlob, error){parseKeybox, parsePubringGPG} {
 			blobs, err := parse(b)
