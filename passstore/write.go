@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -254,6 +255,13 @@ func tempName(target string) string {
 		strconv.FormatUint(uint64(rand.Uint32()), 10) + ".--"
 }
 
+// writeAtomic encrypts into a new file in target's directory and moves it
+// into place. On Linux the file is first unnamed (O_TMPFILE), so a killed
+// process leaves nothing; it is then linked directly as a new entry, or
+// linked as FILE.tmp.RANDOM.RANDOM.-- and renamed over an existing one.
+// Elsewhere (or if the file system lacks O_TMPFILE) the temporary file is
+// named from the start, created with O_EXCL. Temporary files that a killed
+// writer left for the same entry are removed first.
 func (s *Store) writeAtomic(ctx context.Context, target string, oldMode fs.FileMode, plaintext []byte, ids []string, e Encrypter) (err error) {
 	mode := fs.FileMode(0o666)
 	chmod := false
@@ -264,22 +272,21 @@ func (s *Store) writeAtomic(ctx context.Context, target string, oldMode fs.FileM
 	if oldMode != 0 {
 		mode, chmod = oldMode, true
 	}
-	var f *os.File
-	var tmp string
-	for i := 0; ; i++ {
-		tmp = tempName(target)
-		f, err = os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, mode)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, fs.ErrExist) || i > 10 {
-			return fmt.Errorf("create temporary file: %w", err)
+	dir := filepath.Dir(target)
+	removeStaleTemps(target)
+	tmp := "" // the name of the temporary file while it has one
+	f, err := openAnon(dir, mode)
+	if err != nil {
+		if f, tmp, err = openTemp(target, mode); err != nil {
+			return err
 		}
 	}
 	defer func() {
 		if err != nil {
 			f.Close()
-			os.Remove(tmp)
+			if tmp != "" {
+				os.Remove(tmp)
+			}
 		}
 	}()
 	if chmod {
@@ -304,18 +311,128 @@ func (s *Store) writeAtomic(ctx context.Context, target string, oldMode fs.FileM
 	if err = f.Sync(); err != nil {
 		return fmt.Errorf("sync entry: %w", err)
 	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("close entry: %w", err)
+	if tmp == "" {
+		// Unnamed: a new entry gets its name in one step.
+		if _, lerr := os.Lstat(target); errors.Is(lerr, fs.ErrNotExist) {
+			if err = linkAnon(f, target); err == nil {
+				f.Close()
+				return syncDir(dir)
+			}
+		}
+		if tmp, err = linkTemp(f, target, mode); err != nil {
+			return err
+		}
 	}
 	if err = os.Rename(tmp, target); err != nil {
 		return fmt.Errorf("replace entry: %w", err)
 	}
-	if d, derr := os.Open(filepath.Dir(target)); derr == nil {
-		derr = d.Sync()
-		d.Close()
-		if derr != nil && !errors.Is(derr, syscall.EINVAL) && !errors.Is(derr, syscall.ENOTSUP) {
-			return fmt.Errorf("sync directory: %w", derr)
+	tmp = ""
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("close entry: %w", err)
+	}
+	return syncDir(dir)
+}
+
+// removeStaleTemps deletes temporary files of this package's exact shape
+// (FILE.tmp.DIGITS.DIGITS.--, not pass's four-number shape) left for
+// target by a process killed between naming and renaming one. Removing a
+// concurrent writer's file can only make its rename fail; the entry is
+// never harmed. Callers serialise writes with [Store.Lock] anyway.
+func removeStaleTemps(target string) {
+	dir, base := filepath.Split(target)
+	ents, err := os.ReadDir(filepath.Clean(dir))
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if isOurTemp(e.Name(), base) && e.Type().IsRegular() {
+			os.Remove(filepath.Join(dir, e.Name()))
 		}
+	}
+}
+
+func isOurTemp(name, base string) bool {
+	rest, ok := strings.CutPrefix(name, base+".tmp.")
+	if !ok {
+		return false
+	}
+	rest, ok = strings.CutSuffix(rest, ".--")
+	if !ok {
+		return false
+	}
+	a, b, ok := strings.Cut(rest, ".")
+	return ok && allDigits(a) && allDigits(b)
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// openTemp creates FILE.tmp.RANDOM.RANDOM.-- with O_EXCL.
+func openTemp(target string, mode fs.FileMode) (*os.File, string, error) {
+	for i := 0; ; i++ {
+		tmp := tempName(target)
+		f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, mode)
+		if err == nil {
+			return f, tmp, nil
+		}
+		if !errors.Is(err, fs.ErrExist) || i > 10 {
+			return nil, "", fmt.Errorf("create temporary file: %w", err)
+		}
+	}
+}
+
+// linkTemp names the unnamed file f FILE.tmp.RANDOM.RANDOM.--. If linking
+// is impossible (no /proc, no privilege), it copies f into a named
+// temporary file instead.
+func linkTemp(f *os.File, target string, mode fs.FileMode) (string, error) {
+	for i := 0; i < 10; i++ {
+		tmp := tempName(target)
+		err := linkAnon(f, tmp)
+		if err == nil {
+			return tmp, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			break
+		}
+	}
+	nf, tmp, err := openTemp(target, mode)
+	if err != nil {
+		return "", err
+	}
+	_, err = io.Copy(nf, io.NewSectionReader(f, 0, 1<<62))
+	if err == nil {
+		err = nf.Chmod(mode)
+	}
+	if err == nil {
+		err = nf.Sync()
+	}
+	if cerr := nf.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("write temporary file: %w", err)
+	}
+	return tmp, nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.ENOTSUP) {
+		return fmt.Errorf("sync directory: %w", err)
 	}
 	return nil
 }
