@@ -146,6 +146,10 @@ func resolveHome(t *testing.T) (string, string, string) {
 	time.Sleep(1100 * time.Millisecond) // a strictly newer second subkey
 	testkeys.GPG(t, dir, nil, "--pinentry-mode", "loopback", "--passphrase", "", "--quick-add-key", two, "cv25519", "encr", "never")
 	dup := testkeys.Generate(t, dir, "Second RSA <rsa@passotp.test>", "ed25519", "cv25519")
+	// A key whose primary and subkey expire in a day.
+	testkeys.GPG(t, dir, nil, "--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key", "Expiring <exp@keys.test>", "ed25519", "default", "1d")
+	exp := testkeys.Fingerprint(t, dir, "exp@keys.test")
+	testkeys.GPG(t, dir, nil, "--pinentry-mode", "loopback", "--passphrase", "", "--quick-add-key", exp, "cv25519", "encr", "1d")
 	resolveOnce = sync1{true, dir, two, dup}
 	return dir, two, dup
 }
@@ -237,6 +241,27 @@ func TestResolveMatchesGPG(t *testing.T) {
 				t.Fatalf("we pick %s, gpg encrypts to %v", got, want)
 			}
 		})
+	}
+}
+
+// TestResolveExpiry: an expired key is not usable at Now, for us and for
+// gpg (--faked-system-time).
+func TestResolveExpiry(t *testing.T) {
+	dir, _, _ := resolveHome(t)
+	kr, err := openKeyring(&home{dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(72 * time.Hour)
+	if _, err := kr.resolveRecipient(context.Background(), "exp@keys.test", time.Now()); err != nil {
+		t.Fatalf("now: %v", err)
+	}
+	if r, err := kr.resolveRecipient(context.Background(), "exp@keys.test", later); !errors.Is(err, errNotNative) {
+		t.Fatalf("in three days: %v, %v; want no usable key", r, err)
+	}
+	fake := fmt.Sprintf("%d!", later.Unix())
+	if _, err := testkeys.RunGPG(dir, []byte("x"), "--faked-system-time", fake, "--trust-model", "always", "-e", "-r", "exp@keys.test", "-o", "-"); err == nil {
+		t.Fatal("gpg encrypted to an expired key")
 	}
 }
 
