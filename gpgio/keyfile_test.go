@@ -266,3 +266,25 @@ func FuzzKeyFile(f *testing.F) {
 		}
 	})
 }
+
+// TestCanonicalFixturesWorkWithGPG: gpg-agent itself accepts the canonical
+// key files (the legacy on-disk form) that our converter made.
+func TestCanonicalFixturesWorkWithGPG(t *testing.T) {
+	dir := testkeys.Home(t)
+	for _, k := range fixtureKeys {
+		b, err := os.ReadFile("testdata/keys/" + k.Name + ".canonical.key")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "private-keys-v1.d", k.SubGrip+".key"), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, k := range fixtureKeys {
+		msg := testkeys.GPG(t, dir, []byte("x"), "--trust-model", "always", "-e", "-r", k.Fpr)
+		pt, err := testkeys.RunGPG(dir, msg, "--pinentry-mode", "loopback", "--passphrase", "", "-d")
+		if err != nil || string(pt) != "x" {
+			t.Errorf("%s: gpg -d with the canonical key file: %v", k.Name, err)
+		}
+	}
+}
