@@ -1,0 +1,153 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestDropInForward runs aws-vault's keyring calls and other pass commands
+// through the `pass` symlink to passotp in one store and through the real
+// pass in another, and compares stdout, stderr, exit status and files.
+func TestDropInForward(t *testing.T) {
+	viaDropIn, viaPass := newSandbox(t), newSandbox(t)
+	drop := dropIn(t)
+	envDrop := viaDropIn.with("PATH=" + drop + ":/usr/bin:/bin")
+	const creds = `{"Version":1,"AccessKeyId":"AKIAEXAMPLE","SecretAccessKey":"throwaway","SessionToken":"","Expiration":"0001-01-01T00:00:00Z"}`
+	session := "aws-vault/sts.GetSessionToken,YWxpY2U,YXJuOmF3czppYW06OjEyMzQ1Njc4OTAxMjptZmEvYWxpY2U,1700000000"
+	calls := []struct {
+		args  []string
+		stdin string
+	}{
+		{[]string{"insert", "-m", "-f", "aws-vault/alice"}, creds},
+		{[]string{"show", "aws-vault/alice"}, ""},
+		{[]string{"insert", "-m", "-f", session}, creds},
+		{[]string{"show", session}, ""},
+		{[]string{"ls"}, ""},
+		{[]string{"show", "aws-vault/nobody"}, ""},
+		{[]string{"rm", "-f", session}, ""},
+		{[]string{"rm", "-f", "aws-vault/nobody"}, ""},
+		{[]string{"insert", "-m", "-f", "aws-vault/alice"}, creds + "\nsecond line"},
+		{[]string{"show", "aws-vault/alice"}, ""},
+		{[]string{"ls", "aws-vault"}, ""},
+		{[]string{"version"}, ""},
+		{[]string{"bogus-command"}, ""},
+		{[]string{}, ""},
+	}
+	for _, c := range calls {
+		var stdin []byte
+		if c.stdin != "" {
+			stdin = []byte(c.stdin)
+		}
+		got := runEnv(t, envDrop, stdin, filepath.Join(drop, "pass"), c.args...)
+		want := viaPass.run(t, stdin, "/usr/bin/pass", c.args...)
+		got.stdout = strings.ReplaceAll(got.stdout, viaDropIn.store, "PREFIX")
+		got.stderr = strings.ReplaceAll(got.stderr, viaDropIn.store, "PREFIX")
+		want.stdout = strings.ReplaceAll(want.stdout, viaPass.store, "PREFIX")
+		want.stderr = strings.ReplaceAll(want.stderr, viaPass.store, "PREFIX")
+		if got != want {
+			t.Errorf("pass %s through the drop-in:\n%s\nreal pass:\n%s", strings.Join(c.args, " "), got, want)
+		}
+	}
+	a, b := entries(t, viaDropIn), entries(t, viaPass)
+	if strings.Join(a, "\n") != strings.Join(b, "\n") {
+		t.Errorf("files differ:\ndrop-in: %q\npass:    %q", a, b)
+	}
+	if r := viaPass.run(t, nil, "pass", "show", "aws-vault/alice"); r.stdout != creds+"\nsecond line" { // insert -m stores stdin as is
+		t.Errorf("pass show after the calls: %s", r)
+	}
+}
+
+// TestDropInWithoutRealPass: the drop-in alone, or PASSOTP_PASS naming
+// passotp itself, gives compat's error instead of recursing.
+func TestDropInWithoutRealPass(t *testing.T) {
+	s := newSandbox(t)
+	drop := dropIn(t)
+	for _, env := range [][]string{
+		s.with("PATH=" + drop),
+		s.with("PATH="+drop+":/usr/bin:/bin", "PASSOTP_PASS="+filepath.Join(drop, "pass")),
+		s.with("PATH="+drop+":"+drop+":/usr/bin:/bin", "PASSOTP_PASS="+passotpBin),
+	} {
+		r := runEnv(t, env, nil, filepath.Join(drop, "pass"), "show", "x")
+		// compat §5.3's line, optionally followed by a hint line.
+		if r.code != 1 || r.stdout != "" || !strings.HasPrefix(r.stderr, "Error: the real pass was not found in PATH.\n") {
+			t.Errorf("env %q: got %s", env, r)
+		}
+	}
+	// PASSOTP_PASS picks the real pass explicitly (PATH holds only the
+	// drop-in and what `pass show` runs: bash for its #! line, getopt, tty).
+	tools := t.TempDir()
+	for _, tool := range []string{"bash", "getopt", "tty"} {
+		if err := os.Symlink("/usr/bin/"+tool, filepath.Join(tools, tool)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := runEnv(t, s.with("PATH="+drop+":"+tools, "PASSOTP_PASS=/usr/bin/pass"), nil, filepath.Join(drop, "pass"), "show", "x")
+	if r.code != 1 || !strings.Contains(r.stderr, "Error: x is not in the password store.") {
+		t.Errorf("PASSOTP_PASS=/usr/bin/pass pass show x: %s", r)
+	}
+}
+
+// TestAWSVault does what aws-vault does with an MFA device stored under
+// its ARN: v6 runs `pass otp ARN` (argv, no shell) and v7 runs
+// `/bin/sh -c "pass otp ARN"`, both with stdin /dev/null, no terminal and
+// PATH leading to the drop-in, and use strings.TrimSpace(stdout).
+func TestAWSVault(t *testing.T) {
+	s := newSandbox(t)
+	// The entry as an aws-vault user has it: written by the real pass-otp.
+	if r := s.run(t, []byte(uriAWS+"\n"), "pass", "otp", "insert", arn); r.code != 0 {
+		t.Fatalf("pass otp insert (pass-otp): %s", r)
+	}
+	drop := dropIn(t)
+	env := s.with("PATH=" + drop + ":/usr/bin:/bin")
+	pass := filepath.Join(drop, "pass")
+	for _, tc := range []struct {
+		name string
+		prog string
+		args []string
+	}{
+		{"v6 prompt=pass", pass, []string{"otp", arn}},
+		{"v7 mfa_process", "/bin/sh", []string{"-c", "pass otp " + arn}},
+		{"v7 mfa_process code", "/bin/sh", []string{"-c", "pass otp code " + arn}},
+		{"v7 mfa_process passotp", "/bin/sh", []string{"-c", passotpBin + " code " + arn}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := time.Now().Unix()
+			r := runEnv(t, env, nil, tc.prog, tc.args...)
+			after := time.Now().Unix()
+			token := strings.TrimSpace(r.stdout)
+			ok := false
+			for ts := before; ts <= after+1; ts++ {
+				if token == oathtool(t, awsSecret, ts) {
+					ok = true
+					break
+				}
+			}
+			if r.code != 0 || !ok || r.stdout != token+"\n" || r.stderr != "" {
+				t.Errorf("got %s\nwant oathtool's code for the ARN's secret", r)
+			}
+		})
+	}
+	t.Run("missing entry", func(t *testing.T) {
+		const nobody = "arn:aws:iam::123456789012:mfa/nobody"
+		for _, args := range [][]string{{"otp", nobody}, {"otp", "arn:aws:iam::123456789012:mfa"}} {
+			r := runEnv(t, env, nil, pass, args...)
+			want := args[1] + ": passfile not found.\n"
+			if r.code == 0 || r.stdout != "" || r.stderr != want {
+				t.Errorf("pass %s: got %s\nwant exit 1, stderr %q", strings.Join(args, " "), r, want)
+			}
+		}
+	})
+	t.Run("PASS_OATH_CREDENTIAL_NAME", func(t *testing.T) {
+		// aws-vault v6 passes the variable's value as the name; passotp also
+		// reads it when no name is given.
+		before := time.Now().Unix()
+		r := runEnv(t, append(env, "PASS_OATH_CREDENTIAL_NAME="+arn), nil, pass, "otp")
+		after := time.Now().Unix()
+		if r.code != 0 || (strings.TrimSpace(r.stdout) != oathtool(t, awsSecret, before) && strings.TrimSpace(r.stdout) != oathtool(t, awsSecret, after)) {
+			t.Errorf("got %s", r)
+		}
+	})
+}
