@@ -23,7 +23,7 @@ func hasOTPLine(entry []byte) bool {
 // readEntry decrypts the entry name for a write: a missing file is
 // `Passfile not found`, a failed decryption aborts with gpg's lines only.
 func (a *App) readEntry(ctx context.Context, name string) ([]byte, error) {
-	entry, err := a.Store.Read(ctx, name, a.Crypto)
+	entry, err := a.storeRead(ctx, name) // routed: stores.go
 	switch {
 	case err == nil:
 		return entry, nil
@@ -38,7 +38,7 @@ func (a *App) readEntry(ctx context.Context, name string) ([]byte, error) {
 // runAppend is `append [-f] [-e] [-s -i ISSUER -a ACCOUNT] NAME`; name has
 // its trailing slash stripped.
 func (a *App) runAppend(ctx context.Context, o AppendOptions, name string) error {
-	if passstore.CheckName(name) != nil && !a.Store.Exists(name) {
+	if passstore.CheckName(name) != nil && !a.storeExists(name) {
 		return &notFoundError{name: name, short: true}
 	}
 	entry, err := a.readEntry(ctx, name)

@@ -51,7 +51,7 @@ func (a *App) runHOTP(ctx context.Context, name string, o CodeOptions) error {
 // lock. A key that is no longer hotp gives a Code of another Type and
 // writes nothing.
 func (a *App) incrementHOTP(ctx context.Context, name string) (otp.Code, error) {
-	entry, err := a.Store.Read(ctx, name, a.Crypto)
+	entry, err := a.storeRead(ctx, name) // routed: stores.go
 	switch {
 	case errors.Is(err, passstore.ErrNotFound):
 		return otp.Code{}, &notFoundError{name: name}

@@ -114,13 +114,13 @@ func (a *App) runInsert(ctx context.Context, o InsertOptions, names []string) er
 
 // pathExists is bash's `-e PREFIX/PATH.gpg`: anything at that path counts.
 func (a *App) pathExists(path string) bool {
-	_, err := os.Stat(a.Store.Path(path))
+	_, err := os.Stat(a.storePath(path))
 	return err == nil
 }
 
 // lock takes the store lock for a write of name (compat §11.5).
 func (a *App) lock(ctx context.Context, name string) (func(), error) {
-	unlock, err := a.Store.Lock(ctx, lockTimeout)
+	unlock, err := a.storeLock(ctx, name, lockTimeout)
 	if errors.Is(err, passstore.ErrLocked) {
 		return nil, &lockedError{name: name}
 	}
@@ -136,7 +136,7 @@ func (a *App) lock(ctx context.Context, name string) (func(), error) {
 // The caller holds the store lock.
 func (a *App) writeEntry(ctx context.Context, name string, content []byte, subject string, mkdirOut io.Writer) error {
 	defer clear(content)
-	created, err := a.Store.Write(ctx, name, content, a.Crypto)
+	created, err := a.storeWrite(ctx, name, content) // routed: stores.go
 	for _, d := range created {
 		fmt.Fprintf(mkdirOut, "mkdir: created directory '%s'\n", d)
 	}
@@ -153,7 +153,7 @@ func (a *App) writeEntry(ctx context.Context, name string, content []byte, subje
 
 // commit records name in git; failures are a diagnostic only.
 func (a *App) commit(name, subject string) {
-	if err := a.Store.Commit(name, subject); err != nil {
+	if err := a.storeCommit(name, subject); err != nil {
 		fmt.Fprintf(a.Stderr, "Error: the entry was written, but git could not record it: %s\n", err)
 	}
 }

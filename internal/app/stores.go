@@ -22,10 +22,13 @@ package app
 // PASSOTP_STORE says otherwise: pass has no mounts.
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
+	"time"
 
 	"golang.org/x/term"
 
@@ -59,9 +62,11 @@ type storeSet struct {
 	passage storeconf.Passage
 
 	gpg     Crypto // the gpgio client app.go opened
-	ageGo   Crypto // gopass's age keyring, opened on first use
+	ageGo   Crypto // gopass's age keyring (identities read on first use)
 	opened  map[string]*passstore.Store
 	mountOf map[*passstore.Store]string
+
+	passageKeys []string // PASSAGE_RECIPIENTS_FILE / PASSAGE_RECIPIENTS
 }
 
 // selectStores runs after setup: it decides the store kind and, for
@@ -105,7 +110,8 @@ func (a *App) selectStores() error {
 		}
 		a.Prefix = p.Dir
 		a.Store = a.openStore(p.Dir, storeconf.Age, keys)
-		a.Crypto = c
+		a.stores.passageKeys = keys
+		a.Crypto = passageCrypto{c}
 	case kindGopass:
 		cfg, err := storeconf.LoadGopass(storeconf.Options{Env: a.Environ})
 		if err != nil {
@@ -115,8 +121,33 @@ func (a *App) selectStores() error {
 			return err
 		}
 		a.stores.gopass = cfg
+		// Open does no I/O: identities are read on first use.
+		c, err := ageio.Open(ageio.Options{Mode: ageio.Gopass, Env: a.Environ, Passphrase: a.agePassphrase})
+		if err != nil {
+			return err
+		}
+		a.stores.ageGo = c
 	}
 	return nil
+}
+
+// identitiesToken stands, in a passage store's recipient list, for "the
+// identities themselves" (passage's last resort when no recipients file
+// exists); passageCrypto turns it into an empty list for ageio.
+const identitiesToken = "@passage-identities"
+
+// passageCrypto is ageio for passage: identitiesToken means no explicit
+// recipient, which ageio encrypts to the identities' own recipients.
+type passageCrypto struct{ *ageio.Client }
+
+func (p passageCrypto) Encrypt(ctx context.Context, dst io.Writer, recipients []string) (io.WriteCloser, error) {
+	var rs []string
+	for _, r := range recipients {
+		if r != identitiesToken {
+			rs = append(rs, r)
+		}
+	}
+	return p.Client.Encrypt(ctx, dst, rs)
 }
 
 // openStore opens a passstore for dir with the back end's extension and
@@ -143,22 +174,37 @@ func (a *App) openStore(dir string, b storeconf.Backend, keys []string) *passsto
 
 // route points a.Store, a.Crypto and a.Prefix at the store holding name
 // and returns the name inside that store. Outside gopass mode it changes
-// nothing and returns name. Messages keep showing the name as given.
+// nothing and returns name (in passage mode it picks the identities as the
+// recipients when no .age-recipients applies). Messages keep showing the
+// name as given.
 func (a *App) route(name string) (string, error) {
-	if a.stores.kind != kindGopass {
-		return name, nil
-	}
-	loc := a.stores.gopass.Resolve(name)
-	s, c, err := a.gopassStore(loc.Store, loc.Backend)
-	if err != nil {
-		return "", err
-	}
-	a.Store, a.Crypto, a.Prefix = s, c, loc.Store.Dir
-	return loc.Name, nil
+	return a.in(name), nil
 }
 
-// gopassStore opens (once) the store and the crypto of a gopass store.
-func (a *App) gopassStore(st storeconf.Store, b storeconf.Backend) (*passstore.Store, Crypto, error) {
+// in is route without an error: call it in a statement of its own before
+// using a.Store (Go does not order a field load against a call in one
+// expression).
+func (a *App) in(name string) string {
+	switch a.stores.kind {
+	case kindGopass:
+		loc := a.stores.gopass.Resolve(name)
+		s, c := a.gopassStore(loc.Store, loc.Backend)
+		a.Store, a.Crypto, a.Prefix = s, c, loc.Store.Dir
+		return loc.Name
+	case kindPassage:
+		if len(a.stores.passageKeys) == 0 {
+			keys := []string(nil)
+			if _, _, err := a.Store.Recipients(name); errors.Is(err, passstore.ErrNoGPGID) {
+				keys = []string{identitiesToken}
+			}
+			a.Store = a.openStore(a.stores.passage.Dir, storeconf.Age, keys)
+		}
+	}
+	return name
+}
+
+// gopassStore opens (once) the store and returns it with its crypto.
+func (a *App) gopassStore(st storeconf.Store, b storeconf.Backend) (*passstore.Store, Crypto) {
 	ss := &a.stores
 	if ss.opened == nil {
 		ss.opened = map[string]*passstore.Store{}
@@ -170,17 +216,43 @@ func (a *App) gopassStore(st storeconf.Store, b storeconf.Backend) (*passstore.S
 		ss.opened[st.Dir] = s
 		ss.mountOf[s] = st.Mount
 	}
-	if b == storeconf.GPG {
-		return s, ss.gpg, nil
+	if b == storeconf.Age {
+		return s, ss.ageGo
 	}
-	if ss.ageGo == nil {
-		c, err := ageio.Open(ageio.Options{Mode: ageio.Gopass, Env: a.Environ, Passphrase: a.agePassphrase})
-		if err != nil {
-			return nil, nil, err
-		}
-		ss.ageGo = c
-	}
-	return s, ss.ageGo, nil
+	return s, ss.gpg
+}
+
+// The store operations of the commands, by the name the user gave: each
+// routes the name first (gopass mounts, passage recipients).
+
+func (a *App) storeRead(ctx context.Context, name string) ([]byte, error) {
+	inner := a.in(name)
+	return a.Store.Read(ctx, inner, a.Crypto)
+}
+
+func (a *App) storeWrite(ctx context.Context, name string, content []byte) ([]string, error) {
+	inner := a.in(name)
+	return a.Store.Write(ctx, inner, content, a.Crypto)
+}
+
+func (a *App) storeLock(ctx context.Context, name string, timeout time.Duration) (func(), error) {
+	a.in(name)
+	return a.Store.Lock(ctx, timeout)
+}
+
+func (a *App) storeCommit(name, subject string) error {
+	inner := a.in(name)
+	return a.Store.Commit(inner, subject)
+}
+
+func (a *App) storePath(name string) string {
+	inner := a.in(name)
+	return a.Store.Path(inner)
+}
+
+func (a *App) storeExists(name string) bool {
+	inner := a.in(name)
+	return a.Store.Exists(inner)
 }
 
 // closeStores closes the crypto clients stores.go opened.
@@ -235,10 +307,7 @@ func (a *App) listStores() ([]*passstore.Store, []Crypto, error) {
 	var stores []*passstore.Store
 	var cryptos []Crypto
 	for _, st := range a.stores.gopass.Stores() {
-		s, c, err := a.gopassStore(st, storeconf.DetectBackend(st.Dir))
-		if err != nil {
-			return nil, nil, err
-		}
+		s, c := a.gopassStore(st, storeconf.DetectBackend(st.Dir))
 		stores = append(stores, s)
 		cryptos = append(cryptos, c)
 	}
