@@ -3,6 +3,8 @@ package passstore
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -43,4 +45,72 @@ func TestLock(t *testing.T) {
 	if _, err := Open(Options{Dir: t.TempDir() + "/missing"}).Lock(ctx, time.Second); err == nil {
 		t.Error("Lock on a missing store succeeded")
 	}
+}
+
+// TestLockedIncrements runs 20 read-increment-write-commit cycles at once
+// under the store lock: every value is handed out once, and git has one
+// commit per cycle.
+func TestLockedIncrements(t *testing.T) {
+	t.Parallel()
+	env := gitEnvFor(t, identEnv...)
+	s, dir := gitStore(t, env)
+	ctx := context.Background()
+	writeCommit(t, s, "hotp", "counter=0\n", "Add OTP secret for hotp to store.")
+	const n = 20
+	got := make(chan int, n)
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func() {
+			// Each goroutine opens its own Store, as separate processes would.
+			s := Open(Options{Dir: dir, Umask: 0o77, Env: env})
+			unlock, err := s.Lock(ctx, time.Minute)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer unlock()
+			pt, err := s.Read(ctx, "hotp", &fakeCrypt{})
+			if err != nil {
+				errs <- err
+				return
+			}
+			var c int
+			fmt.Sscanf(string(pt), "counter=%d", &c)
+			c++
+			if _, err := s.Write(ctx, "hotp", []byte(fmt.Sprintf("counter=%d\n", c)), &fakeCrypt{}); err != nil {
+				errs <- err
+				return
+			}
+			if err := s.Commit("hotp", "Increment HOTP counter for hotp."); err != nil {
+				errs <- err
+				return
+			}
+			got <- c
+		}()
+	}
+	seen := map[int]bool{}
+	for i := 0; i < n; i++ {
+		select {
+		case err := <-errs:
+			t.Fatal(err)
+		case c := <-got:
+			if seen[c] {
+				t.Fatalf("counter %d handed out twice", c)
+			}
+			seen[c] = true
+		}
+	}
+	for c := 1; c <= n; c++ {
+		if !seen[c] {
+			t.Errorf("counter %d never handed out", c)
+		}
+	}
+	if pt, _ := s.Read(ctx, "hotp", &fakeCrypt{}); string(pt) != fmt.Sprintf("counter=%d\n", n) {
+		t.Errorf("final entry %q", pt)
+	}
+	log := gitIn(t, env, dir, "log", "--format=%s")
+	if c := strings.Count(log, "Increment HOTP counter for hotp.\n"); c != n {
+		t.Errorf("%d increment commits, want %d", c, n)
+	}
+	checkRepo(t, env, dir)
 }
