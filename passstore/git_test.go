@@ -286,6 +286,21 @@ func TestCommitIdentityLikeGit(t *testing.T) {
 			writeFile(t, home+"/.gitconfig", "[include]\n\tpath = ~/id.inc\n[author]\n\tname = Writer\n")
 			writeFile(t, home+"/id.inc", "[user]\n\tname = Inc User\n\temail = inc@example.org\n")
 		}},
+		{"includeIf gitdir", nil, func(t *testing.T, env []string, dir string) {
+			home := envGet(env, "HOME")
+			writeFile(t, home+"/.gitconfig", "[user]\n\tname = Default\n\temail = d@example.org\n"+
+				"[includeIf \"gitdir:"+dir+"/\"]\n\tpath = work.inc\n"+
+				"[includeIf \"gitdir:/nonexistent/\"]\n\tpath = other.inc\n")
+			writeFile(t, home+"/work.inc", "[user]\n\tname = Work User\n")
+			writeFile(t, home+"/other.inc", "[user]\n\temail = other@example.org\n")
+		}},
+		{"includeIf gitdir/i relative", nil, func(t *testing.T, env []string, dir string) {
+			home := envGet(env, "HOME")
+			writeFile(t, home+"/.gitconfig", "[includeIf \"gitdir/i:"+strings.ToUpper(filepath.Base(dir))+"/\"]\n\tpath = ~/work.inc\n"+
+				"[includeIf \"gitdir:"+strings.ToUpper(filepath.Base(dir))+"/\"]\n\tpath = ~/other.inc\n")
+			writeFile(t, home+"/work.inc", "[user]\n\tname = Work User\n\temail = w@example.org\n")
+			writeFile(t, home+"/other.inc", "[user]\n\temail = other@example.org\n")
+		}},
 		{"env over config", []string{"GIT_COMMITTER_NAME=Env Committer"}, func(t *testing.T, env []string, dir string) {
 			gitIn(t, env, dir, "config", "user.name", "Repo User")
 			gitIn(t, env, dir, "config", "user.email", "repo@example.org")

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -20,8 +21,9 @@ import (
 // work tree, GIT_CONFIG_COUNT), keyed by lower-case "section.key" or
 // "section.subsection.key" (subsection case kept); the last value wins.
 type gitConfig struct {
-	vals map[string]string
-	home string
+	vals   map[string]string
+	home   string
+	gitDir string // for includeIf "gitdir:"
 }
 
 func (c *gitConfig) get(key string) string { return c.vals[key] }
@@ -76,6 +78,9 @@ func expandHome(p, home string) string {
 
 func (s *Store) loadConfig(r *repo) *gitConfig {
 	c := &gitConfig{vals: map[string]string{}, home: s.env("HOME")}
+	if r != nil {
+		c.gitDir = r.gitDir
+	}
 	if v := s.env("GIT_CONFIG_NOSYSTEM"); v == "" || v == "0" || strings.EqualFold(v, "false") {
 		sys := s.env("GIT_CONFIG_SYSTEM")
 		if sys == "" {
@@ -146,6 +151,9 @@ func (c *gitConfig) load(path string, depth int) {
 		}
 		if sub != "" {
 			c.vals[sec+"."+sub+"."+key] = val
+			if sec == "includeif" && key == "path" && !blank && c.gitDirMatches(sub, path) {
+				c.load(includePath(val, path, c.home), depth+1)
+			}
 			return nil
 		}
 		c.vals[sec+"."+key] = val
@@ -154,6 +162,88 @@ func (c *gitConfig) load(path string, depth int) {
 		}
 		return nil
 	})
+}
+
+// gitDirMatches evaluates an includeIf condition: "gitdir:PATTERN" and
+// "gitdir/i:PATTERN" as git does (~/ and ./ expanded, a relative pattern
+// gets "**/" in front, a trailing "/" matches everything below). Other
+// conditions (onbranch:, hasconfig:) are not evaluated: false.
+func (c *gitConfig) gitDirMatches(cond, from string) bool {
+	pat, fold := "", false
+	switch {
+	case strings.HasPrefix(cond, "gitdir:"):
+		pat = cond[len("gitdir:"):]
+	case strings.HasPrefix(cond, "gitdir/i:"):
+		pat, fold = cond[len("gitdir/i:"):], true
+	default:
+		return false
+	}
+	if c.gitDir == "" || pat == "" {
+		return false
+	}
+	if strings.HasPrefix(pat, "./") {
+		pat = filepath.Dir(from) + pat[1:]
+	}
+	pat = expandHome(pat, c.home)
+	if !strings.HasPrefix(pat, "/") {
+		pat = "**/" + pat
+	}
+	if strings.HasSuffix(pat, "/") {
+		pat += "**"
+	}
+	re, err := regexp.Compile(globRegexp(pat, fold))
+	if err != nil {
+		return false
+	}
+	dirs := []string{c.gitDir}
+	if real, err := filepath.EvalSymlinks(c.gitDir); err == nil && real != c.gitDir {
+		dirs = append(dirs, real)
+	}
+	for _, d := range dirs {
+		if re.MatchString(d) {
+			return true
+		}
+	}
+	return false
+}
+
+// globRegexp turns a wildmatch pattern (with WM_PATHNAME: "*" stays within
+// one directory, "**/" spans directories) into an anchored regexp.
+func globRegexp(pat string, fold bool) string {
+	var b strings.Builder
+	if fold {
+		b.WriteString("(?i)")
+	}
+	b.WriteString("^")
+	for i := 0; i < len(pat); i++ {
+		switch ch := pat[i]; {
+		case strings.HasPrefix(pat[i:], "**/") && (i == 0 || pat[i-1] == '/'):
+			b.WriteString("(?:.*/)?")
+			i += 2
+		case strings.HasPrefix(pat[i:], "**") && i+2 == len(pat) && i > 0 && pat[i-1] == '/':
+			b.WriteString(".*")
+			i++
+		case ch == '*':
+			b.WriteString("[^/]*")
+		case ch == '?':
+			b.WriteString("[^/]")
+		case ch == '[':
+			if j := strings.IndexByte(pat[i+1:], ']'); j >= 0 {
+				class := pat[i+1 : i+1+j]
+				if strings.HasPrefix(class, "!") {
+					class = "^" + class[1:]
+				}
+				b.WriteString("[" + strings.ReplaceAll(class, "\\", "\\\\") + "]")
+				i += j + 1
+				continue
+			}
+			b.WriteString(regexp.QuoteMeta("["))
+		default:
+			b.WriteString(regexp.QuoteMeta(string(ch)))
+		}
+	}
+	b.WriteString("$")
+	return b.String()
 }
 
 func includePath(p, from, home string) string {
