@@ -19,6 +19,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"runtime"
 	"sort"
 	"strings"
@@ -72,6 +74,9 @@ func (a *App) runLs(ctx context.Context, o lsOptions, sub string) error {
 	}
 	var items []*lsItem
 	for i, s := range stores {
+		if _, err := os.Stat(s.Dir()); errors.Is(err, fs.ErrNotExist) {
+			continue // nothing inserted yet (passage has no init)
+		}
 		names, err := s.List(ctx)
 		if err != nil {
 			return err

@@ -237,6 +237,12 @@ func (a *App) storeWrite(ctx context.Context, name string, content []byte) ([]st
 
 func (a *App) storeLock(ctx context.Context, name string, timeout time.Duration) (func(), error) {
 	a.in(name)
+	if a.stores.kind == kindPassage {
+		// passage has no init: its insert creates the store directory.
+		if err := os.MkdirAll(a.Store.Dir(), 0o700); err != nil {
+			return nil, err
+		}
+	}
 	return a.Store.Lock(ctx, timeout)
 }
 
