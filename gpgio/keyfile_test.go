@@ -250,6 +250,18 @@ func FuzzKeyFile(f *testing.F) {
 	}
 	f.Add([]byte("Key: (private-key (rsa (n #00#)(e #01#)))\n"))
 	f.Add([]byte("(11:private-key(3:ecc(5:curve10:Curve25519)(1:q1:@)(1:d1:\x01)))"))
+	// The committed subkeys, to run the consistency checks against.
+	var pubs []*packet.PublicKey
+	if kbx, err := os.ReadFile("testdata/keybox/pubring.kbx"); err == nil {
+		if blobs, err := parseKeybox(kbx); err == nil {
+			for _, b := range blobs {
+				keys, _ := keyblockKeys(b.keyblock)
+				for _, k := range keys {
+					pubs = append(pubs, k.pub)
+				}
+			}
+		}
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		s, kind, err := parseKeyFile(b)
 		if err != nil {
@@ -258,10 +270,16 @@ func FuzzKeyFile(f *testing.F) {
 			}
 			return
 		}
-		if kind == keyUnprotected {
-			// Must not panic even with a mismatched public key.
-			if _, err := privateKeyFromSexp(s, nil); err == nil {
-				t.Fatal("accepted without a public key")
+		if kind != keyUnprotected {
+			return
+		}
+		if _, err := privateKeyFromSexp(s, nil); err == nil {
+			t.Fatal("accepted without a public key")
+		}
+		for _, pub := range pubs {
+			priv, err := privateKeyFromSexp(s, pub)
+			if (err == nil) != (priv != nil) {
+				t.Fatal("an error must come with a nil key and success with a key")
 			}
 		}
 	})
