@@ -50,6 +50,14 @@ type pkdecryptError struct{ err error }
 func (e *pkdecryptError) Error() string { return "pkdecrypt: " + e.err.Error() }
 func (e *pkdecryptError) Unwrap() error { return e.err }
 
+// badResultError is an agent result that does not decode to a session
+// key (padding, key wrap or checksum): the key was the wrong one, or the
+// message is damaged.
+type badResultError struct{ err error }
+
+func (e *badResultError) Error() string { return "session key: " + e.err.Error() }
+func (e *badResultError) Unwrap() error { return e.err }
+
 // mapAgentError turns an ERR reply into gpgio's errors.
 func mapAgentError(err error) error {
 	var ae *AgentError
@@ -269,7 +277,7 @@ func (c *Client) agentDecrypt(ctx context.Context, ac *agentConn, grip [20]byte,
 	defer zero(data)
 	value, err := parseValueSexp(data)
 	if err != nil {
-		return nil, &pkdecryptError{err}
+		return nil, &pkdecryptError{&badResultError{err}}
 	}
 	var m []byte
 	switch f.algo {
@@ -282,7 +290,11 @@ func (c *Client) agentDecrypt(ctx context.Context, ac *agentConn, grip [20]byte,
 		}
 	}
 	if err != nil {
-		return nil, &pkdecryptError{err}
+		var ue *UnsupportedError
+		if errors.As(err, &ue) {
+			return nil, err
+		}
+		return nil, &pkdecryptError{&badResultError{err}}
 	}
 	return append([]byte(nil), m...), nil
 }

@@ -213,25 +213,40 @@ func (c *Client) findSessionKey(ctx context.Context, pkesks []*packet.EncryptedK
 	if err != nil {
 		return 0, nil, err
 	}
+	var hiddenErr error
 	for _, j := range jobs {
 		m, err := c.agentDecrypt(ctx, ac, j.grip, j.cand, j.f)
-		if err != nil {
-			if errors.Is(err, ErrNoSecretKey) {
-				continue
+		if err == nil {
+			var cf packet.CipherFunction
+			var key []byte
+			cf, key, err = sessionKey(m)
+			key = append([]byte(nil), key...)
+			zero(m)
+			if err == nil {
+				return cf, key, nil
 			}
-			return 0, nil, err
-		}
-		cf, key, err := sessionKey(m)
-		key = append([]byte(nil), key...)
-		zero(m)
-		if err != nil {
 			var ue *UnsupportedError
 			if errors.As(err, &ue) {
 				return 0, nil, err
 			}
-			return 0, nil, &pkdecryptError{err}
+			err = &pkdecryptError{&badResultError{err}}
 		}
-		return cf, key, nil
+		if errors.Is(err, ErrNoSecretKey) {
+			continue
+		}
+		var bad *badResultError
+		var ae *AgentError
+		if j.pk.KeyId == 0 && (errors.As(err, &bad) || errors.As(err, &ae)) {
+			// A hidden recipient: this key was unlocked but is not the
+			// one; try the next.
+			c.tracef("gpgio: hidden recipient: key %X does not open it", j.grip)
+			hiddenErr = err
+			continue
+		}
+		return 0, nil, err
+	}
+	if hiddenErr != nil {
+		return 0, nil, ErrNoSecretKey
 	}
 	if softErr != nil {
 		return 0, nil, softErr

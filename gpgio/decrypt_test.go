@@ -353,3 +353,70 @@ func TestDecryptAllKeyTypes(t *testing.T) {
 		}
 	}
 }
+
+// TestHiddenRecipientAgent: with key id 0, the agent pass tries every held
+// key; unlocking the wrong one must not end the search.
+func TestHiddenRecipientAgent(t *testing.T) {
+	testkeys.RequireGPG(t)
+	home := testkeys.Home(t)
+	for _, key := range []testkeys.Key{testkeys.P256, testkeys.RSA, testkeys.Protected} {
+		t.Run(key.Name, func(t *testing.T) {
+			ct := encryptWithGPG(t, home, []byte(testEntry), "-R", key.Fpr)
+			c := openTest(t, home, NativeOnly, func(o *Options) {
+				o.Passphrase = func(context.Context, string) ([]byte, error) { return []byte(testkeys.Passphrase), nil }
+			})
+			c.agentOnly = true
+			got, err := c.Decrypt(context.Background(), bytes.NewReader(ct))
+			if err != nil || string(got) != testEntry {
+				t.Fatalf("Decrypt = %q, %v", got, err)
+			}
+		})
+	}
+}
+
+// TestNoAgentFallback: a protected key with no agent reachable (nothing
+// listening and no gpgconf to launch one) is ErrNoAgent natively, and gpg's
+// job in Auto mode.
+func TestNoAgentFallback(t *testing.T) {
+	testkeys.RequireGPG(t)
+	home := testkeys.Home(t)
+	ct := encryptWithGPG(t, home, []byte(testEntry), "-r", testkeys.Protected.Fpr)
+	testkeys.KillAgent(home)
+	dir, log := fakeGPG(t, "gpg")
+	env := []string{"PATH=" + dir, "HOME=/nonexistent"}
+	native := openTest(t, home, NativeOnly, func(o *Options) { o.Env = env })
+	if _, err := native.Decrypt(context.Background(), bytes.NewReader(ct)); !errors.Is(err, ErrNoAgent) {
+		t.Fatalf("NativeOnly error = %v, want ErrNoAgent", err)
+	}
+	auto := openTest(t, home, Auto, func(o *Options) { o.Env = env })
+	got, err := auto.Decrypt(context.Background(), bytes.NewReader(ct))
+	if err != nil || !bytes.Equal(got, ct) { // the fake gpg echoes its input
+		t.Fatalf("Auto = %d bytes, %v", len(got), err)
+	}
+	if _, err := os.Stat(log); err != nil {
+		t.Errorf("gpg was not run: %v", err)
+	}
+}
+
+// TestTraceHasNoSecrets: the protocol trace shows D payloads as sizes.
+func TestTraceHasNoSecrets(t *testing.T) {
+	testkeys.RequireGPG(t)
+	home := testkeys.Home(t)
+	ct := encryptWithGPG(t, home, []byte(testEntry), "-r", testkeys.Protected.Fpr)
+	var trace bytes.Buffer
+	c := openTest(t, home, NativeOnly, func(o *Options) {
+		o.Trace = &trace
+		o.Passphrase = func(context.Context, string) ([]byte, error) { return []byte(testkeys.Passphrase), nil }
+	})
+	if _, err := c.Decrypt(context.Background(), bytes.NewReader(ct)); err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{testkeys.Passphrase, "JBSWY3DPEHPK3PXP", "(5:value"} {
+		if strings.Contains(trace.String(), secret) {
+			t.Errorf("trace contains %q:\n%s", secret, trace.String())
+		}
+	}
+	if !strings.Contains(trace.String(), "PKDECRYPT") || !strings.Contains(trace.String(), "-> D [") {
+		t.Errorf("trace lacks the exchange:\n%s", trace.String())
+	}
+}
