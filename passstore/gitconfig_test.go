@@ -1,0 +1,87 @@
+package passstore
+
+import (
+	"regexp"
+	"testing"
+	"time"
+)
+
+var gitDateTests = []struct {
+	in   string
+	unix int64
+	zone string
+	ok   bool
+}{
+	{"@1700000000 +0530", 1700000000, "+0530", true},
+	{"1700000000 -0700", 1700000000, "-0700", true},
+	{"@0", 0, "+0000", true},
+	{"2020-02-03T04:05:06+01:00", 1580699106, "+0100", true},
+	{"2020-02-03 04:05:06 +0100", 1580699106, "+0100", true},
+	{"Mon, 3 Feb 2020 04:05:06 +0100", 1580699106, "+0100", true},
+	{"yesterday", 0, "", false},
+	{"", 0, "", false},
+}
+
+func TestParseGitDate(t *testing.T) {
+	t.Parallel()
+	for _, tt := range gitDateTests {
+		got, ok := parseGitDate(tt.in)
+		if ok != tt.ok || (ok && (got.Unix() != tt.unix || got.Format("-0700") != tt.zone)) {
+			t.Errorf("parseGitDate(%q) = %v %v, want %d %s %v", tt.in, got, ok, tt.unix, tt.zone, tt.ok)
+		}
+	}
+}
+
+func FuzzParseGitDate(f *testing.F) {
+	for _, tt := range gitDateTests {
+		f.Add(tt.in)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, ok := parseGitDate(s); !ok && !got.Equal(time.Time{}) {
+			t.Fatalf("parseGitDate(%q) failed but returned %v", s, got)
+		}
+	})
+}
+
+var globTests = []struct {
+	pat, path string
+	fold, ok  bool
+}{
+	{"/home/u/store/**", "/home/u/store/.git", false, true},
+	{"**/store/**", "/tmp/x/store/.git", false, true},
+	{"**/store/**", "/tmp/x/store2/.git", false, false},
+	{"**/STORE/**", "/tmp/x/store/.git", true, true},
+	{"**/STORE/**", "/tmp/x/store/.git", false, false},
+	{"/home/*/store/.git", "/home/u/store/.git", false, true},
+	{"/home/*/store/.git", "/home/u/v/store/.git", false, false},
+	{"/home/[a-c]/.git", "/home/b/.git", false, true},
+	{"/home/[!a-c]/.git", "/home/b/.git", false, false},
+	{"/a?c/.git", "/abc/.git", false, true},
+	{"/a.c/.git", "/abc/.git", false, false},
+	{"/a(b)+/.git", "/a(b)+/.git", false, true},
+}
+
+func TestGlobRegexp(t *testing.T) {
+	t.Parallel()
+	for _, tt := range globTests {
+		re := regexp.MustCompile(globRegexp(tt.pat, tt.fold))
+		if got := re.MatchString(tt.path); got != tt.ok {
+			t.Errorf("glob %q (fold %v) on %q = %v, want %v", tt.pat, tt.fold, tt.path, got, tt.ok)
+		}
+	}
+}
+
+func FuzzGlobRegexp(f *testing.F) {
+	for _, tt := range globTests {
+		f.Add(tt.pat, tt.path)
+	}
+	f.Fuzz(func(t *testing.T, pat, path string) {
+		// Never panics; an invalid class may give an invalid regexp, which
+		// gitDirMatches treats as no match.
+		if re, err := regexp.Compile(globRegexp(pat, false)); err == nil {
+			re.MatchString(path)
+		}
+		c := &gitConfig{gitDir: path}
+		c.gitDirMatches("gitdir:"+pat, "/etc/gitconfig")
+	})
+}
