@@ -4,8 +4,12 @@ import (
 	"crypto/elliptic"
 	"encoding/hex"
 	"math/big"
+	"os"
+	"sort"
 	"strings"
 	"testing"
+
+	"github.com/passotp/passotp/internal/testkeys"
 )
 
 // TestKeygripMatchesGPG compares our keygrip of every (sub)key of every key
@@ -75,6 +79,96 @@ func TestCurveTable(t *testing.T) {
 		rhs.Mod(rhs, p)
 		if lhs.Cmp(rhs) != 0 {
 			t.Errorf("%s: base point is not on the curve: a or b is wrong", c.name)
+		}
+	}
+}
+
+// TestUpdateKeygripFixtures rewrites testdata/keybox/allkinds.gpg (public
+// keys of every type of the interop matrix, exported by gpg) and
+// allkinds.grips (gpg's "fingerprint keygrip" pairs) with -update.
+func TestUpdateKeygripFixtures(t *testing.T) {
+	if !*update {
+		t.Skip("run with -update to rewrite the fixtures")
+	}
+	dir, _ := generatedHome(t)
+	writeFixture(t, "testdata/keybox/allkinds.gpg", testkeys.GPG(t, dir, nil, "--export"))
+	grips := gpgKeygrips(t, dir)
+	var lines []string
+	for fpr, g := range grips {
+		lines = append(lines, fpr+" "+g)
+	}
+	sort.Strings(lines)
+	writeFixture(t, "testdata/keybox/allkinds.grips", []byte(strings.Join(lines, "\n")+"\n"))
+}
+
+// TestKeygripFixtures checks keygrips without gpg: the committed keys of
+// every type against the values gpg printed when they were exported.
+func TestKeygripFixtures(t *testing.T) {
+	ring, err := os.ReadFile("testdata/keybox/allkinds.gpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gl, err := os.ReadFile("testdata/keybox/allkinds.grips")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	f := strings.Fields(string(gl))
+	for i := 0; i+1 < len(f); i += 2 {
+		want[f[i]] = f[i+1]
+	}
+	blobs, err := parsePubringGPG(ring)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, b := range blobs {
+		keys, _ := keyblockKeys(b.keyblock)
+		for _, k := range keys {
+			g, err := keygrip(k.pub)
+			if err != nil {
+				t.Fatalf("%s: %v", fprHex(k.pub), err)
+			}
+			if got := strings.ToUpper(hex.EncodeToString(g[:])); got != want[fprHex(k.pub)] {
+				t.Errorf("%s (algo %d): %s, want %s", fprHex(k.pub), k.pub.PubKeyAlgo, got, want[fprHex(k.pub)])
+			}
+			n++
+		}
+	}
+	if n != len(want) || n != 2*len(genKeyTypes) {
+		t.Fatalf("checked %d keys, fixture has %d", n, len(want))
+	}
+	// The committed testkeys keyring, whose keygrips testkeys records.
+	kbx, _ := os.ReadFile("../internal/testkeys/testdata/gnupg/pubring.kbx")
+	kblobs, err := parseKeybox(kbx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kr := newFileKeyring("pubring.kbx", kblobs)
+	for _, k := range testkeys.All {
+		cs, err := kr.candidates(subKeyID(t, k))
+		if err != nil || len(cs) != 1 {
+			t.Fatalf("%s: %v", k.Name, err)
+		}
+		sg, _ := keygrip(cs[0].pub)
+		pg, _ := keygrip(cs[0].primary)
+		if hex.EncodeToString(sg[:]) != strings.ToLower(k.SubGrip) || hex.EncodeToString(pg[:]) != strings.ToLower(k.Grip) {
+			t.Errorf("%s: keygrips %X %X", k.Name, pg, sg)
+		}
+	}
+}
+
+func BenchmarkKeygrip(b *testing.B) {
+	ring, err := os.ReadFile("testdata/keybox/allkinds.gpg")
+	if err != nil {
+		b.Fatal(err)
+	}
+	blobs, _ := parsePubringGPG(ring)
+	keys, _ := keyblockKeys(blobs[1].keyblock) // ed25519 + cv25519
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := keygrip(keys[1].pub); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

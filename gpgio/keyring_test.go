@@ -353,7 +353,7 @@ func TestParseKeyboxErrors(t *testing.T) {
 }
 
 func FuzzKeybox(f *testing.F) {
-	for _, name := range []string{"testdata/keybox/pubring.kbx", "testdata/keybox/pubring.gpg"} {
+	for _, name := range []string{"testdata/keybox/pubring.kbx", "testdata/keybox/pubring.gpg", "testdata/keybox/allkinds.gpg"} {
 		if b, err := os.ReadFile(name); err == nil {
 			f.Add(b)
 		}
