@@ -262,7 +262,13 @@ func blobMayMatch(sp recipientSpec, b kbxBlob) bool {
 		}
 		return false
 	case specKeygrip:
-		return true // keygrips are computed from the parsed keys
+		keys, _ := keyblockKeys(b.keyblock) // no signature checks here
+		for _, k := range keys {
+			if g, err := keygrip(k.pub); err == nil && strings.EqualFold(hex.EncodeToString(g[:]), sp.value) {
+				return true
+			}
+		}
+		return false
 	}
 	for _, u := range b.uids {
 		if sp.uidMatches(u) {
