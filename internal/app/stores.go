@@ -194,7 +194,8 @@ func (a *App) in(name string) string {
 	case kindPassage:
 		if len(a.stores.passageKeys) == 0 {
 			keys := []string(nil)
-			if _, _, err := a.Store.Recipients(name); errors.Is(err, passstore.ErrNoGPGID) {
+			base := a.openStore(a.stores.passage.Dir, storeconf.Age, nil)
+			if _, _, err := base.Recipients(name); errors.Is(err, passstore.ErrNoGPGID) {
 				keys = []string{identitiesToken}
 			}
 			a.Store = a.openStore(a.stores.passage.Dir, storeconf.Age, keys)
