@@ -135,9 +135,6 @@ func (c *Client) agentOptions() []string {
 		{"TERM", "ttytype"}, {"DISPLAY", "display"}, {"XAUTHORITY", "xauthority"},
 		{"PINENTRY_USER_DATA", "pinentry-user-data"},
 	} {
-		if kv.env == "TERM" && tty == "" {
-			continue // a terminal type without a terminal is meaningless
-		}
 		if v := getenv(env, kv.env); v != "" {
 			opts = append(opts, kv.opt+"="+v)
 		}

@@ -27,11 +27,11 @@ func TestAgentOptions(t *testing.T) {
 			"ttyname=" + tty.Name(), "ttytype=xterm-256color", "display=:1", "lc-ctype=C.UTF-8", "lc-messages=de_DE.UTF-8",
 			"putenv=DBUS_SESSION_BUS_ADDRESS=unix:path=/run/bus", "putenv=INSIDE_EMACS=29.1,vterm"}},
 		{"not a tty", "not a tty", false, []string{
-			"display=:1", "putenv=DBUS_SESSION_BUS_ADDRESS=unix:path=/run/bus", "putenv=INSIDE_EMACS=29.1,vterm"}},
+			"ttytype=xterm-256color", "display=:1", "putenv=DBUS_SESSION_BUS_ADDRESS=unix:path=/run/bus", "putenv=INSIDE_EMACS=29.1,vterm"}},
 		{"dev null", "/dev/null", true, []string{
-			"display=:1", "putenv=DBUS_SESSION_BUS_ADDRESS=unix:path=/run/bus", "putenv=INSIDE_EMACS=29.1,vterm", "pinentry-mode=loopback"}},
+			"ttytype=xterm-256color", "display=:1", "putenv=DBUS_SESSION_BUS_ADDRESS=unix:path=/run/bus", "putenv=INSIDE_EMACS=29.1,vterm", "pinentry-mode=loopback"}},
 		{"none", "", false, []string{
-			"display=:1", "putenv=DBUS_SESSION_BUS_ADDRESS=unix:path=/run/bus", "putenv=INSIDE_EMACS=29.1,vterm"}},
+			"ttytype=xterm-256color", "display=:1", "putenv=DBUS_SESSION_BUS_ADDRESS=unix:path=/run/bus", "putenv=INSIDE_EMACS=29.1,vterm"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

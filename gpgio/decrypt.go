@@ -243,6 +243,10 @@ func (c *Client) findSessionKey(ctx context.Context, pkesks []*packet.EncryptedK
 			hiddenErr = err
 			continue
 		}
+		if errors.As(err, &bad) {
+			// Before the session key: gpg may know better (§10).
+			return 0, nil, unsupported("agent result for key %016X: %v", j.cand.pub.KeyId, bad.err)
+		}
 		return 0, nil, err
 	}
 	if hiddenErr != nil {
