@@ -167,6 +167,31 @@ func TestEncryptCommittedKeys(t *testing.T) {
 	}
 }
 
+// TestEncryptExactSubkey: a '!' line encrypts to exactly that subkey, even
+// the older of two; without '!' the newest is used.
+func TestEncryptExactSubkey(t *testing.T) {
+	dir, two, _ := resolveHome(t)
+	keys := exportedKeys(t, dir, two)
+	tests := []struct {
+		line string
+		want uint64
+	}{
+		{fprHex(keys[1]) + "!", keys[1].KeyId},
+		{fprHex(keys[1]), keys[2].KeyId},
+		{two, keys[2].KeyId},
+	}
+	for _, tt := range tests {
+		msg := nativeEncrypt(t, dir, tt.line)
+		if ek := firstPKESK(t, msg); ek.KeyId != tt.want {
+			t.Errorf("%s: PKESK for %X, want %X", tt.line, ek.KeyId, tt.want)
+		}
+		pt, err := testkeys.RunGPG(dir, msg, "--pinentry-mode", "loopback", "--passphrase", "", "-d")
+		if err != nil || string(pt) != testPlaintext {
+			t.Errorf("%s: gpg -d: %v", tt.line, err)
+		}
+	}
+}
+
 func TestEncryptNotNative(t *testing.T) {
 	dir := testkeys.Home(t)
 	c, err := Open(Options{Home: dir, Mode: NativeOnly, Env: []string{"HOME=" + dir}, Now: time.Now})

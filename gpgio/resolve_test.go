@@ -183,10 +183,11 @@ func TestResolveMatchesGPG(t *testing.T) {
 		t.Fatal(err)
 	}
 	k := testkeys.Cv25519
-	specs := []struct {
+	type resolveCase struct {
 		line   string
 		native bool
-	}{
+	}
+	specs := []resolveCase{
 		{k.Fpr, true},
 		{"0x" + k.Fpr, true},
 		{strings.ToLower(k.Fpr), true},
@@ -219,6 +220,16 @@ func TestResolveMatchesGPG(t *testing.T) {
 		{testkeys.RSA.SubID, true},
 		{"nobody@keys.test", false},
 	}
+	// The older of the two encryption subkeys, named with '!', and a
+	// primary fingerprint naming the newer one.
+	twoKeys := exportedKeys(t, dir, two)
+	if len(twoKeys) != 3 {
+		t.Fatalf("key %s has %d keys, want 3", two, len(twoKeys))
+	}
+	specs = append(specs,
+		resolveCase{fprHex(twoKeys[1]) + "!", true},
+		resolveCase{fprHex(twoKeys[1]), true},
+		resolveCase{fprHex(twoKeys[2])[24:] + "!", true})
 	now := time.Now()
 	for _, sp := range specs {
 		t.Run(sp.line, func(t *testing.T) {
