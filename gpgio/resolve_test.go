@@ -114,19 +114,20 @@ func FuzzRecipientSpec(f *testing.F) {
 	})
 }
 
-// resolveHome is the committed keyring plus a second key for the RSA
-// mailbox and a key with two encryption subkeys, for the §5 comparison.
-var (
-	resolveOnce sync1
-)
+// resolveOnce holds the home made by resolveHome (tests are not parallel).
+var resolveOnce resolveFixture
 
-type sync1 struct {
+type resolveFixture struct {
 	done bool
 	dir  string
 	two  string // fpr of the key with two encryption subkeys
 	dup  string // fpr of the second rsa@passotp.test key
 }
 
+// resolveHome returns the committed keyring plus a second key for the RSA
+// mailbox, a key with two encryption subkeys and an expiring key, for the
+// §5 comparison with gpg: the home, and the fingerprints of the two-subkey
+// key and of the second RSA-mailbox key.
 func resolveHome(t *testing.T) (string, string, string) {
 	t.Helper()
 	if resolveOnce.done {
@@ -150,7 +151,7 @@ func resolveHome(t *testing.T) (string, string, string) {
 	testkeys.GPG(t, dir, nil, "--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key", "Expiring <exp@keys.test>", "ed25519", "default", "1d")
 	exp := testkeys.Fingerprint(t, dir, "exp@keys.test")
 	testkeys.GPG(t, dir, nil, "--pinentry-mode", "loopback", "--passphrase", "", "--quick-add-key", exp, "cv25519", "encr", "1d")
-	resolveOnce = sync1{true, dir, two, dup}
+	resolveOnce = resolveFixture{true, dir, two, dup}
 	return dir, two, dup
 }
 
