@@ -207,6 +207,9 @@ func FuzzLookup(f *testing.F) {
 	f.Add([]byte("pw\n---\ntotp: \"" + rfcKey + "\"\ncounter: '1'\n"))
 	f.Add([]byte("GOPASS-SECRET-1.0\nCounter: 2\nHotp: " + rfcKey + "\n\n"))
 	f.Add([]byte("otpauth://hotp/a?secret=" + rfcKey + "&counter=1"))
+	for _, e := range gopassEntries {
+		f.Add([]byte(e))
+	}
 	f.Fuzz(func(t *testing.T, entry []byte) {
 		ms := FindAll(entry)
 		last := 0
