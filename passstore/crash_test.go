@@ -40,6 +40,7 @@ func TestMain(m *testing.M) {
 func crashHelper(dir string) {
 	env := strings.Split(os.Getenv(crashEnv+"_ENV"), "\x1f")
 	s := Open(Options{Dir: dir, Umask: 0o77, Env: env})
+	s.testNamedTemp = os.Getenv(crashEnv+"_NAMED") == "1"
 	start, _ := strconv.Atoi(os.Getenv(crashEnv + "_START"))
 	ctx := context.Background()
 	for v := start; ; v++ {
@@ -57,10 +58,16 @@ func crashHelper(dir string) {
 }
 
 // TestCrashSafety SIGKILLs a writer at random moments until it has done at
-// least 200 writes, and checks after each kill that every entry is a
-// complete old or new version, that no temporary file remains, and that
+// least 200 writes (and 100 more with named temporary files, the portable
+// path), and checks after each kill that every entry is a complete old or
+// new version, that no temporary file is left (with O_TMPFILE), and that
 // git fsck is clean.
 func TestCrashSafety(t *testing.T) {
+	t.Run("tmpfile", func(t *testing.T) { crashSafety(t, false, 200) })
+	t.Run("named", func(t *testing.T) { crashSafety(t, true, 100) })
+}
+
+func crashSafety(t *testing.T, namedTemp bool, minWrites int) {
 	t.Parallel()
 	env := gitEnvFor(t, identEnv...)
 	s, dir := gitStore(t, env)
@@ -73,10 +80,13 @@ func TestCrashSafety(t *testing.T) {
 	}
 	writes, kills, staleLocks, named := 0, 0, 0, 0
 	next := len(crashNames)
-	for writes < 200 || kills < 20 {
+	for writes < minWrites || kills < 20 {
 		cmd := exec.Command(os.Args[0])
 		cmd.Env = append(os.Environ(), crashEnv+"="+dir, crashEnv+"_ENV="+strings.Join(env, "\x1f"),
 			crashEnv+"_START="+strconv.Itoa(next))
+		if namedTemp {
+			cmd.Env = append(cmd.Env, crashEnv+"_NAMED=1")
+		}
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, err := cmd.StdoutPipe()
@@ -127,13 +137,17 @@ func TestCrashSafety(t *testing.T) {
 			version[n] = v
 		}
 		// With O_TMPFILE a temporary file has a name only between link
-		// and rename; a kill there leaves one, which never ends in .gpg
-		// and is removed by the next write of that entry.
+		// and rename (microseconds); with named temporary files, for the
+		// whole encryption. A kill there leaves one, which never ends in
+		// .gpg and is removed by the next write of that entry.
 		for _, l := range tempFiles(t, dir) {
 			if strings.HasSuffix(l, ".gpg") || !isOurTemp(filepath.Base(l), strings.SplitN(filepath.Base(l), ".tmp.", 2)[0]) {
 				t.Fatalf("kill %d left a bad temporary file: %s", kills, l)
 			}
 			named++
+		}
+		if named > 0 && !namedTemp {
+			t.Logf("kill %d hit the link-rename window", kills)
 		}
 		// git: objects and refs consistent. A kill inside a commit may
 		// leave git's own lock files, exactly as a killed git does.
@@ -152,6 +166,7 @@ func TestCrashSafety(t *testing.T) {
 	t.Logf("%d writes, %d kills, %d stale git locks removed, %d named temporary files seen after a kill", writes, kills, staleLocks, named)
 	// One more write of each entry: no temporary file remains, git is
 	// up to date and clean.
+	s.testNamedTemp = namedTemp
 	for _, n := range crashNames {
 		writeCommit(t, s, n, string(crashContent(n, next)), "Increment HOTP counter for "+n+".")
 		next++

@@ -82,6 +82,9 @@ type Options struct {
 // Store is a pass password store rooted at [Options.Dir].
 type Store struct {
 	o Options
+
+	testNamedTemp bool // tests: no O_TMPFILE, named temporary files only
+	testNoLink    bool // tests: O_TMPFILE but linking fails (copy fallback)
 }
 
 // Errors returned by this package; test them with errors.Is.

@@ -275,7 +275,7 @@ func (s *Store) writeAtomic(ctx context.Context, target string, oldMode fs.FileM
 	dir := filepath.Dir(target)
 	removeStaleTemps(target)
 	tmp := "" // the name of the temporary file while it has one
-	f, err := openAnon(dir, mode)
+	f, err := s.openAnon(dir, mode)
 	if err != nil {
 		if f, tmp, err = openTemp(target, mode); err != nil {
 			return err
@@ -314,12 +314,12 @@ func (s *Store) writeAtomic(ctx context.Context, target string, oldMode fs.FileM
 	if tmp == "" {
 		// Unnamed: a new entry gets its name in one step.
 		if _, lerr := os.Lstat(target); errors.Is(lerr, fs.ErrNotExist) {
-			if err = linkAnon(f, target); err == nil {
+			if err = s.linkAnon(f, target); err == nil {
 				f.Close()
 				return syncDir(dir)
 			}
 		}
-		if tmp, err = linkTemp(f, target, mode); err != nil {
+		if tmp, err = s.linkTemp(f, target, mode, chmod); err != nil {
 			return err
 		}
 	}
@@ -393,10 +393,10 @@ func openTemp(target string, mode fs.FileMode) (*os.File, string, error) {
 // linkTemp names the unnamed file f FILE.tmp.RANDOM.RANDOM.--. If linking
 // is impossible (no /proc, no privilege), it copies f into a named
 // temporary file instead.
-func linkTemp(f *os.File, target string, mode fs.FileMode) (string, error) {
+func (s *Store) linkTemp(f *os.File, target string, mode fs.FileMode, chmod bool) (string, error) {
 	for i := 0; i < 10; i++ {
 		tmp := tempName(target)
-		err := linkAnon(f, tmp)
+		err := s.linkAnon(f, tmp)
 		if err == nil {
 			return tmp, nil
 		}
@@ -409,7 +409,7 @@ func linkTemp(f *os.File, target string, mode fs.FileMode) (string, error) {
 		return "", err
 	}
 	_, err = io.Copy(nf, io.NewSectionReader(f, 0, 1<<62))
-	if err == nil {
+	if err == nil && chmod {
 		err = nf.Chmod(mode)
 	}
 	if err == nil {
@@ -435,4 +435,20 @@ func syncDir(dir string) error {
 		return fmt.Errorf("sync directory: %w", err)
 	}
 	return nil
+}
+
+// openAnon and linkAnon go through the Store so that tests can take the
+// portable named-file path and the copy fallback on Linux too.
+func (s *Store) openAnon(dir string, mode fs.FileMode) (*os.File, error) {
+	if s.testNamedTemp {
+		return nil, errors.ErrUnsupported
+	}
+	return openAnon(dir, mode)
+}
+
+func (s *Store) linkAnon(f *os.File, path string) error {
+	if s.testNoLink {
+		return errors.ErrUnsupported
+	}
+	return linkAnon(f, path)
 }

@@ -20,7 +20,9 @@ func mode(t *testing.T, p string) fs.FileMode {
 	return fi.Mode().Perm()
 }
 
-func TestWriteModes(t *testing.T) {
+func TestWriteModes(t *testing.T) { forVariants(t, testWriteModes) }
+
+func testWriteModes(t *testing.T, variant func(*Store)) {
 	// Not parallel: it changes the process umask to prove that Options.Umask
 	// wins over it.
 	old := syscall.Umask(0o027)
@@ -37,6 +39,7 @@ func TestWriteModes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		s, dir := newStore(t, tt.umask)
+		variant(s)
 		ctx := context.Background()
 		created, err := s.Write(ctx, "a/b/c", []byte("x\n"), &fakeCrypt{})
 		if err != nil {
@@ -68,6 +71,7 @@ func TestWriteModes(t *testing.T) {
 	}
 	// Umask -1: the process umask decides.
 	s, dir := newStore(t, -1)
+	variant(s)
 	if _, err := s.Write(context.Background(), "p/q", []byte("x"), &fakeCrypt{}); err != nil {
 		t.Fatal(err)
 	}
@@ -114,11 +118,14 @@ func TestWriteMissingPrefix(t *testing.T) {
 	}
 }
 
-func TestWriteFailures(t *testing.T) {
+func TestWriteFailures(t *testing.T) { forVariants(t, testWriteFailures) }
+
+func testWriteFailures(t *testing.T, variant func(*Store)) {
 	t.Parallel()
 	ctx := context.Background()
 	boom := errors.New("gpg: boom")
 	s, dir := newStore(t, 0o77)
+	variant(s)
 	if _, err := s.Write(ctx, "x", []byte("old\n"), &fakeCrypt{}); err != nil {
 		t.Fatal(err)
 	}
@@ -174,10 +181,13 @@ func TestWriteFailures(t *testing.T) {
 	}
 }
 
-func TestWriteSymlinks(t *testing.T) {
+func TestWriteSymlinks(t *testing.T) { forVariants(t, testWriteSymlinks) }
+
+func testWriteSymlinks(t *testing.T, variant func(*Store)) {
 	t.Parallel()
 	ctx := context.Background()
 	s, dir := newStore(t, 0o77)
+	variant(s)
 	outside := t.TempDir()
 	writeFile(t, outside+"/victim.gpg", "precious")
 	os.Symlink(outside, dir+"/outdir")                      // directory link out
@@ -231,10 +241,28 @@ func TestWriteSymlinks(t *testing.T) {
 	link := filepath.Join(t.TempDir(), "storelink")
 	os.Symlink(dir, link)
 	ls := Open(Options{Dir: link, Umask: 0o77})
+	variant(ls)
 	if _, err := ls.Write(ctx, "via/link", []byte("x"), &fakeCrypt{}); err != nil || !s.Exists("via/link") {
 		t.Errorf("PREFIX as a symlink: %v", err)
 	}
 	if left := tempFiles(t, dir); len(left) != 0 {
 		t.Errorf("temp files left: %q", left)
+	}
+}
+
+// forVariants runs a write test with O_TMPFILE (the Linux path), with
+// named temporary files only (the portable path), and with O_TMPFILE whose
+// linking fails (the copy fallback).
+func forVariants(t *testing.T, f func(*testing.T, func(*Store))) {
+	variants := []struct {
+		name string
+		set  func(*Store)
+	}{
+		{"tmpfile", func(*Store) {}},
+		{"named", func(s *Store) { s.testNamedTemp = true }},
+		{"copy", func(s *Store) { s.testNoLink = true }},
+	}
+	for _, v := range variants {
+		t.Run(v.name, func(t *testing.T) { f(t, v.set) })
 	}
 }
