@@ -151,10 +151,12 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/passotp-install.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 if [ -z "$bin" ]; then
+	# urfave_cli_no_docs leaves urfave/cli's man page renderer (go-md2man,
+	# blackfriday) out of the binary: passotp's man page comes from gendocs.
 	go=${GO:-go}
 	command -v "$go" >/dev/null 2>&1 || die "go is not installed: install Go or pass --bin FILE"
 	version=$(cd "$root" && git describe --tags --always --dirty 2>/dev/null || echo "(devel)")
-	(cd "$root" && CGO_ENABLED=0 "$go" build -trimpath -ldflags "-X main.version=$version" -o "$tmp/passotp" ./cmd/passotp) ||
+	(cd "$root" && CGO_ENABLED=0 "$go" build -trimpath -tags urfave_cli_no_docs -ldflags "-X main.version=$version" -o "$tmp/passotp" ./cmd/passotp) ||
 		die "go build failed"
 	bin=$tmp/passotp
 fi

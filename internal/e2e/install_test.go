@@ -296,3 +296,28 @@ func TestInstallUserAsPass(t *testing.T) {
 		t.Error("the pass symlink is left after uninstall")
 	}
 }
+
+// TestInstallBuilds runs install.sh without --bin: it builds cmd/passotp
+// itself (release flags, no man page renderer) and the result runs.
+func TestInstallBuilds(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dest := t.TempDir()
+	env := append(os.Environ(), "DESTDIR="+dest, "PREFIX=/usr/local", "SYSTEM_EXTENSION_DIR=/usr/lib/password-store/extensions",
+		"PATH="+filepath.Dir(goBin)+":/usr/bin:/bin")
+	r := runEnv(t, env, nil, "/bin/bash", filepath.Join(root, "scripts/install.sh"))
+	if r.code != 0 {
+		t.Fatalf("install.sh: %s", r)
+	}
+	bin := filepath.Join(dest, "usr/local/bin/passotp")
+	v := runEnv(t, []string{"PATH=/usr/bin:/bin"}, nil, bin, "version")
+	if v.code != 0 || strings.TrimSpace(v.stdout) == "" {
+		t.Errorf("installed passotp version: %s", v)
+	}
+	deps := runEnv(t, []string{"PATH=/usr/bin:/bin"}, nil, filepath.Join(filepath.Dir(goBin), "go"), "version", "-m", bin)
+	if strings.Contains(deps.stdout, "go-md2man") || !strings.Contains(deps.stdout, "urfave_cli_no_docs") {
+		t.Errorf("go version -m: the build is not a no-docs build:\n%s", deps.stdout)
+	}
+}

@@ -46,7 +46,7 @@ func run(m *testing.M) int {
 		}
 		return m.Run()
 	}
-	cmd := exec.Command("go", "build", "-o", passotpBin, "./cmd/passotp")
+	cmd := exec.Command("go", "build", "-tags", "urfave_cli_no_docs", "-o", passotpBin, "./cmd/passotp")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {

@@ -225,3 +225,34 @@ func TestFromApp(t *testing.T) {
 		t.Errorf("Entries: code %v, validate %v", code.Entries, m.Commands[1].Entries)
 	}
 }
+
+// TestNotLinked checks that the generator never ends up in the passotp
+// binary, and that the release build (-tags urfave_cli_no_docs, as
+// install.sh builds it) links no man page renderer at all.
+func TestNotLinked(t *testing.T) {
+	for _, tc := range []struct {
+		tags      string
+		forbidden []string
+	}{
+		{"", []string{"github.com/passotp/passotp/internal/gendocs"}},
+		{"urfave_cli_no_docs", []string{"github.com/passotp/passotp/internal/gendocs", "github.com/cpuguy83/go-md2man", "github.com/russross/blackfriday"}},
+	} {
+		args := []string{"list", "-deps"}
+		if tc.tags != "" {
+			args = append(args, "-tags", tc.tags)
+		}
+		cmd := exec.Command("go", append(args, "./cmd/passotp")...)
+		cmd.Dir = root
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("go %v: %v\n%s", args, err, out)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			for _, f := range tc.forbidden {
+				if strings.HasPrefix(dep, f) {
+					t.Errorf("cmd/passotp (tags %q) depends on %s", tc.tags, dep)
+				}
+			}
+		}
+	}
+}
