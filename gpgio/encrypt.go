@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
@@ -24,11 +25,48 @@ func (c *Client) encrypt(ctx context.Context, dst io.Writer, recipients []string
 	if err != nil {
 		return nil, err
 	}
+	if opt, err := gpgConfEncryptOption(h); err != nil {
+		return nil, err
+	} else if opt != "" {
+		return nil, unsupported("gpg.conf option %q changes what gpg writes", opt)
+	}
 	rs, err := resolveNative(ctx, h, kr, recipients, c.o.Now())
 	if err != nil {
 		return nil, err
 	}
 	return encryptTo(dst, rs, c.o.Now)
+}
+
+// gpgConfEncryptOption returns the first gpg.conf option that makes gpg
+// write something other than the native output (armor, hidden recipients,
+// another cipher, a compliance mode), or "". pass runs gpg with the user's
+// gpg.conf, so such a home gets gpg's own output. Read on each encrypt:
+// writing is rare, and the decrypt path never pays for it.
+func gpgConfEncryptOption(h *home) (string, error) {
+	b, err := readSmall(filepath.Join(h.dir, "gpg.conf"))
+	if err != nil || b == nil {
+		return "", err
+	}
+	armor := ""
+	other := ""
+	eachOption(b, func(name, _ string) {
+		switch name {
+		case "armor", "a":
+			armor = name
+		case "no-armor":
+			armor = ""
+		case "throw-keyids", "hidden-recipient", "hidden-encrypt-to", "cipher-algo",
+			"personal-cipher-preferences", "compliance", "rfc2440", "rfc4880", "rfc4880bis",
+			"openpgp", "pgp6", "pgp7", "pgp8", "force-aead", "force-ocb", "disable-mdc", "no-force-mdc":
+			if other == "" {
+				other = name
+			}
+		}
+	})
+	if armor != "" {
+		return armor, nil
+	}
+	return other, nil
 }
 
 // encryptTo writes a message for the resolved recipients to dst.

@@ -192,6 +192,28 @@ func TestEncryptExactSubkey(t *testing.T) {
 	}
 }
 
+func TestGPGConfEncryptOption(t *testing.T) {
+	tests := []struct{ conf, want string }{
+		{"", ""},
+		{"# armor\nkeyserver x\n", ""},
+		{"armor\n", "armor"},
+		{"armor\nno-armor\n", ""},
+		{"  throw-keyids\n", "throw-keyids"},
+		{"cipher-algo TWOFISH\n", "cipher-algo"},
+		{"personal-cipher-preferences AES256\narmor\n", "armor"},
+	}
+	for _, tt := range tests {
+		dir := t.TempDir()
+		if tt.conf != "" {
+			os.WriteFile(dir+"/gpg.conf", []byte(tt.conf), 0o600)
+		}
+		got, err := gpgConfEncryptOption(&home{dir: dir})
+		if err != nil || got != tt.want {
+			t.Errorf("%q: got %q, %v; want %q", tt.conf, got, err, tt.want)
+		}
+	}
+}
+
 func TestEncryptNotNative(t *testing.T) {
 	dir := testkeys.Home(t)
 	c, err := Open(Options{Home: dir, Mode: NativeOnly, Env: []string{"HOME=" + dir}, Now: time.Now})
@@ -208,5 +230,31 @@ func TestEncryptNotNative(t *testing.T) {
 	if buf.Len() != 0 {
 		t.Fatal("something was written before falling back")
 	}
-	_ = os.Remove
+	// gpg.conf says armor: pass would write an armored entry, so gpg must.
+	os.WriteFile(dir+"/gpg.conf", []byte("armor\n"), 0o600)
+	c2, err := Open(Options{Home: dir, Mode: NativeOnly, Env: []string{"HOME=" + dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	if _, err := c2.Encrypt(context.Background(), &buf, []string{testkeys.RSA.Email}); !errors.As(err, &ue) {
+		t.Fatalf("armor in gpg.conf: got %v, want *UnsupportedError", err)
+	}
+	// In Auto mode gpg writes it, armored as pass would.
+	c3, err := Open(Options{Home: dir, Env: []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c3.Close()
+	w, err := c3.Encrypt(context.Background(), &buf, []string{testkeys.RSA.Email})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte(testPlaintext))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(buf.String(), "-----BEGIN PGP MESSAGE-----") {
+		t.Fatalf("gpg fallback output is not armored: %q", buf.String()[:min(40, buf.Len())])
+	}
 }
