@@ -126,7 +126,7 @@ func extractFunc(t *testing.T, src, name string) string {
 	if j < 0 {
 		t.Fatalf("end of %s not found", name)
 	}
-	return src[i+1:i+j+3]
+	return src[i+1 : i+j+3]
 }
 
 var (
