@@ -30,13 +30,18 @@
 // # Writing
 //
 // [Store.Write] creates the missing directories with mode 0777&^umask,
-// encrypts into a temporary file FILE.tmp.RANDOM.-- created exclusively in
-// the target directory with mode 0666&^umask (or the mode of the entry it
-// replaces), fsyncs it, renames it over the entry and fsyncs the directory.
-// On any failure the temporary file is removed and the old entry is left
-// as it was. A write never follows a symlink that leads outside the store
-// ([ErrOutsideStore]); a symlinked entry inside the store is replaced at its
-// target.
+// encrypts into a new file in the target directory with mode 0666&^umask
+// (or the mode of the entry it replaces), fsyncs it, moves it over the
+// entry and fsyncs the directory. On Linux the new file is unnamed
+// (O_TMPFILE) until it is complete, so a killed process leaves nothing
+// behind; it is then linked as the entry (a new entry) or as
+// FILE.tmp.RANDOM.RANDOM.-- and renamed over it. Elsewhere that temporary
+// name is created with O_EXCL from the start. A name never ends in .gpg
+// before the file is complete. On any failure the temporary file is
+// removed and the old entry is left as it was; one that a killed process
+// left is removed by the next write of that entry. A write never follows a
+// symlink that leads outside the store ([ErrOutsideStore]); a symlinked
+// entry inside the store is replaced at its target.
 //
 // # Locking
 //
@@ -56,5 +61,7 @@
 // needs a signature and no [Options.Signer] is set, or uses index features
 // go-git cannot write, it runs the git binary instead, with pass's
 // environment (GIT_* variables removed, GIT_CEILING_DIRECTORIES=PREFIX/..).
-// No repository means no commit and no error.
+// No repository means no commit and no error. An untracked entry that a
+// gitignore pattern excludes is not committed ([ErrIgnored]), since git
+// add refuses it.
 package passstore

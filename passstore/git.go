@@ -203,6 +203,13 @@ func (s *Store) commitNative(r *repo, cfg *gitConfig, rel, subject string, sign 
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("git: read index: %w", err)
 	}
+	tracked := false
+	for _, e := range idx.Entries {
+		tracked = tracked || e.Name == rel
+	}
+	if !tracked && r.ignored(cfg, rel) {
+		return fmt.Errorf("git: %s: %w", rel, ErrIgnored)
+	}
 	abs := filepath.Join(r.workTree, filepath.FromSlash(rel))
 	content, err := os.ReadFile(abs)
 	if err != nil {

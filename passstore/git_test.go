@@ -464,3 +464,46 @@ func TestCleanupMessage(t *testing.T) {
 		}
 	}
 }
+
+func TestCommitIgnored(t *testing.T) {
+	t.Parallel()
+	env := gitEnvFor(t, identEnv...)
+	s, dir := gitStore(t, env)
+	writeFile(t, dir+"/.gitignore", "*.tmp\nsecret/\n!keep.gpg\n/rootonly.gpg\n")
+	writeFile(t, dir+"/sub/.gitignore", "x.gpg\n")
+	writeFile(t, dir+"/.git/info/exclude", "ex.gpg\n")
+	writeFile(t, envGet(env, "XDG_CONFIG_HOME")+"/git/ignore", "glob*.gpg\n")
+	gitIn(t, env, dir, "add", ".gitignore", "sub/.gitignore")
+	gitIn(t, env, dir, "commit", "-q", "-m", "ignore")
+	r := workTreeAt(dir)
+	cfg := s.loadConfig(r)
+	for _, p := range []string{"a.gpg", "secret/a.gpg", "secret/keep.gpg", "keep.gpg", "sub/x.gpg", "x.gpg", "deep/sub/x.gpg",
+		"sub/deeper/x.gpg", "ex.gpg", "d/ex.gpg", "globby.gpg", "d/globby.gpg", "rootonly.gpg", "d/rootonly.gpg", "a.tmp"} {
+		cmd := exec.Command("git", "-C", dir, "check-ignore", "-q", "--no-index", p)
+		cmd.Env = env
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if err != nil && !errors.As(err, &ee) {
+			t.Fatal(err)
+		}
+		want := err == nil
+		if got := r.ignored(cfg, p); got != want {
+			t.Errorf("ignored(%q) = %v, git check-ignore says %v", p, got, want)
+		}
+	}
+	// Ignored and untracked: git add refuses, so no commit.
+	if _, err := s.Write(context.Background(), "secret/a", []byte("1\n"), &fakeCrypt{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit("secret/a", "Add"); !errors.Is(err, ErrIgnored) {
+		t.Errorf("Commit of an ignored entry = %v, want ErrIgnored", err)
+	}
+	// Tracked (force-added) entries commit normally.
+	gitIn(t, env, dir, "add", "-f", "secret/a.gpg")
+	gitIn(t, env, dir, "commit", "-q", "-m", "force")
+	writeCommit(t, s, "secret/a", "2\n", "Replace OTP secret for secret/a.")
+	if got := gitIn(t, env, dir, "log", "-1", "--format=%s"); got != "Replace OTP secret for secret/a.\n" {
+		t.Errorf("log %q", got)
+	}
+	checkRepo(t, env, dir)
+}

@@ -23,6 +23,7 @@ import (
 type gitConfig struct {
 	vals   map[string]string
 	home   string
+	xdg    string // XDG_CONFIG_HOME or HOME/.config
 	gitDir string // for includeIf "gitdir:"
 }
 
@@ -81,6 +82,9 @@ func (s *Store) loadConfig(r *repo) *gitConfig {
 	if r != nil {
 		c.gitDir = r.gitDir
 	}
+	if c.xdg = s.env("XDG_CONFIG_HOME"); c.xdg == "" && c.home != "" {
+		c.xdg = c.home + "/.config"
+	}
 	if v := s.env("GIT_CONFIG_NOSYSTEM"); v == "" || v == "0" || strings.EqualFold(v, "false") {
 		sys := s.env("GIT_CONFIG_SYSTEM")
 		if sys == "" {
@@ -91,10 +95,7 @@ func (s *Store) loadConfig(r *repo) *gitConfig {
 	if g := s.env("GIT_CONFIG_GLOBAL"); g != "" {
 		c.load(expandHome(g, c.home), 0)
 	} else {
-		xdg := s.env("XDG_CONFIG_HOME")
-		if xdg == "" && c.home != "" {
-			xdg = c.home + "/.config"
-		}
+		xdg := c.xdg
 		if xdg != "" {
 			c.load(filepath.Join(xdg, "git", "config"), 0)
 		}
