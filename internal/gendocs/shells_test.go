@@ -1,0 +1,132 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/passotp/passotp/internal/testkeys"
+)
+
+// TestFishCompletion asks a real fish for the completions of command lines
+// (complete -C) with the committed completions/passotp.fish.
+func TestFishCompletion(t *testing.T) {
+	testkeys.Require(t, "fish")
+	script, err := filepath.Abs("../../completions/passotp.fish")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := completionStore(t)
+	for _, tc := range []struct {
+		line string
+		want []string
+	}{
+		{"passotp arn:aws", []string{"arn:aws:iam::123456789012:mfa/alice", "arn:aws:iam::123456789012:mfa/div/bob"}},
+		{`passotp ACME\ C`, []string{"ACME Co/john.doe@email.com"}},
+		{"passotp uri dir/", []string{"dir/a", "dir/b"}},
+		{"passotp ins", []string{"insert"}},
+		{"passotp insert --p", []string{"--path"}},
+		{"passotp insert -p ", []string{"ACME Co/", "arn:aws:iam::123456789012:mfa/", "arn:aws:iam::123456789012:mfa/div/", "dir/"}},
+		{"passotp uri -", []string{"-c", "-q", "--clip", "--qrcode"}},
+		{"passotp validate ", nil},
+		{"passotp .ext", nil}, // .extensions, .git, .gpg-id are never offered
+	} {
+		t.Run(tc.line, func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command("fish", "--no-config", "-c", `source $argv[1]; complete -C $argv[2]`, script, tc.line)
+			cmd.Env = append(os.Environ(), "PASSWORD_STORE_DIR="+store, "HOME="+t.TempDir())
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("fish: %v\n%s", err, out)
+			}
+			var got []string
+			for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+				if l != "" {
+					got = append(got, strings.SplitN(l, "\t", 2)[0])
+				}
+			}
+			sort.Strings(got)
+			want := append([]string(nil), tc.want...)
+			sort.Strings(want)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s<TAB>: got %q, want %q", tc.line, got, want)
+			}
+		})
+	}
+}
+
+// TestZshCompletion types into a real interactive zsh (under expect) with
+// completions/ on $fpath and compinit, presses TAB and Enter, and checks
+// the arguments a stub passotp function receives.
+func TestZshCompletion(t *testing.T) {
+	testkeys.Require(t, "zsh", "expect")
+	dir, err := filepath.Abs("../../completions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := completionStore(t)
+	cases := []struct{ typed, want string }{
+		{`passotp arn:aws\t`, "arn:aws:iam::123456789012:mfa/"},
+		{`passotp arn:aws:iam::123456789012:mfa/al\t`, "arn:aws:iam::123456789012:mfa/alice"},
+		{`passotp ACME\t`, "ACME Co/"},
+		{`passotp ACME\\ Co/j\t`, "ACME Co/john.doe@email.com"},
+		{`passotp show pl\t`, "show plain"},
+		{`passotp ins\t`, "insert"},
+		{`passotp uri --q\t`, "uri --qrcode"},
+	}
+	script := `set timeout 20
+spawn -noecho zsh -f -i
+send "PS1='READY> '; fpath=(` + dir + ` \$fpath); autoload -U compinit; compinit -u -D; passotp() { print -r -- \"ARGS<\$*>\" }\r"
+expect "READY> "
+`
+	for _, c := range cases {
+		script += `send "` + c.typed + `"
+sleep 0.5
+send "\r"
+expect {
+	-re {ARGS<[^>]*>} {}
+	timeout { exit 1 }
+}
+expect "READY> "
+`
+	}
+	script += "send \"exit\\r\"\nexpect eof\n"
+	cmd := exec.Command("expect", "-c", script)
+	home := t.TempDir()
+	cmd.Env = append(os.Environ(), "PASSWORD_STORE_DIR="+store, "HOME="+home, "ZDOTDIR="+home, "TERM=dumb")
+	done := make(chan struct{})
+	var out []byte
+	go func() {
+		out, err = cmd.CombinedOutput()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Minute):
+		cmd.Process.Kill()
+		<-done
+		t.Fatalf("zsh under expect hangs:\n%s", out)
+	}
+	if err != nil {
+		t.Fatalf("expect: %v\n%s", err, out)
+	}
+	var got []string
+	for _, m := range regexp.MustCompile(`ARGS<([^>]*)>`).FindAllStringSubmatch(string(out), -1) {
+		if m[1] != "$*" {
+			got = append(got, m[1])
+		}
+	}
+	var want []string
+	for _, c := range cases {
+		want = append(want, c.want)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("zsh completions:\ngot  %q\nwant %q\ntranscript:\n%s", got, want, out)
+	}
+}
