@@ -171,16 +171,19 @@ func (a *App) lsOne(ctx context.Context, it *lsItem, o lsOptions, now time.Time)
 	it.line = fmt.Sprintf("%s\t%s\t%ds", it.name, code.Value, code.Remaining)
 }
 
-// entryKey finds the OTP key of a decrypted entry as `code` does: the
-// first line whose trimmed form starts with otpauth:// (compat §10.1).
-// found reports whether OTP data is present even when it does not parse.
+// entryKey finds the OTP key of a decrypted entry as `code` does
+// (otp.Lookup with the default selector: the first otpauth:// line, else
+// gopass's otpauth:, totp: and hotp: keys). found reports whether OTP data
+// is present even when it does not parse.
 func entryKey(entry []byte) (key *otp.Key, found bool, err error) {
-	start, end, ok := otp.Find(entry)
-	if !ok {
+	m, err := otp.Lookup(entry, otp.Selector{})
+	switch {
+	case errors.Is(err, otp.ErrNotFound):
 		return nil, false, nil
+	case err != nil:
+		return nil, true, err
 	}
-	key, err = otp.Parse(string(entry[start:end]))
-	return key, true, err
+	return m.Key, true, nil
 }
 
 // lsDecryptError is an entry ls could not decrypt: the decryption message
@@ -195,7 +198,10 @@ func (e *lsDecryptError) Unwrap() error { return e.err }
 
 // Message implements messager: the back end's own lines, then the name.
 func (e *lsDecryptError) Message() string {
-	msg := userMessage(&decryptError{err: e.err})
+	msg, ok := ageMessage(e.err)
+	if !ok {
+		msg = userMessage(&decryptError{err: e.err})
+	}
 	if msg != "" {
 		msg += "\n"
 	}

@@ -28,6 +28,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/term"
@@ -288,6 +289,28 @@ func (a *App) agePassphrase(file string) ([]byte, error) {
 		return nil, fmt.Errorf("read passphrase: %w", err)
 	}
 	return pass, nil
+}
+
+// ageMessage is the decryption message for an age store, worded like the
+// age CLI (passage prints age's own lines); ok is false for other errors.
+func ageMessage(err error) (msg string, ok bool) {
+	var ie *ageio.IdentityError
+	var re *ageio.RecipientError
+	switch {
+	case errors.Is(err, ageio.ErrNoMatch):
+		return "age: error: no identity matched any of the recipients", true
+	case errors.Is(err, ageio.ErrNoIdentities), errors.Is(err, ageio.ErrPassphraseRequired),
+		errors.Is(err, ageio.ErrBadPassphrase), errors.As(err, &ie), errors.As(err, &re):
+		return "age: error: " + err.Error(), true
+	}
+	var e error = err
+	for e != nil {
+		if strings.HasPrefix(e.Error(), "age decrypt: ") {
+			return "age: error: " + strings.TrimPrefix(e.Error(), "age decrypt: "), true
+		}
+		e = errors.Unwrap(e)
+	}
+	return "", false
 }
 
 // displayName maps a name inside the current store back to the name the
