@@ -38,3 +38,23 @@ func ExampleURIError_Message() {
 	// Invalid key URI (missing accountname): otpauth://totp/?secret=REDACTED
 	// parse otpauth uri: missing accountname: otpauth://totp/?secret=REDACTED
 }
+
+func ExampleLookup() {
+	// A gopass entry: password, then key-value lines; no otpauth:// line.
+	entry := []byte("hunter2\nuser: alice\ncounter: 7\nhotp: GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\n")
+	m, err := otp.Lookup(entry, otp.Selector{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	code, next, err := m.NextHOTP(entry)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(m.Source, m.Line, code)
+	fmt.Printf("%q\n", next)
+	// Output:
+	// hotp key 4 162583
+	// "hunter2\nuser: alice\ncounter: 8\nhotp: GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\n"
+}
