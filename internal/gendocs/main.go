@@ -14,6 +14,16 @@
 // compare it with the committed files (`go test ./internal/gendocs -update`
 // rewrites them). gendocs is a separate program so that the man page
 // renderer is never linked into, nor initialised by, the passotp binary.
+//
+// # Departures from style.md §7
+//
+// The completion scripts are plain shell generated from the tree, not
+// urfave/cli's runtime protocol (--generate-bash-completion, the generic
+// zsh_autocomplete, ToFishCompletion): passotp normalises argv getopt-style
+// before urfave sees it, entry names must come from the store directory
+// with spaces and COMP_WORDBREAKS characters intact (AWS ARNs), and a
+// completion must not start the binary (and a gpg-agent) on every TAB. The
+// bash script still hooks into pass's completion as style.md asks.
 package main
 
 import (
