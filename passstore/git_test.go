@@ -17,7 +17,7 @@ import (
 
 // gitEnvFor is an isolated environment for both the real git and the
 // Store: its own HOME and XDG_CONFIG_HOME, no system config, no GIT_*.
-func gitEnvFor(t *testing.T, extra ...string) []string {
+func gitEnvFor(t testing.TB, extra ...string) []string {
 	t.Helper()
 	home := t.TempDir()
 	var env []string
@@ -42,7 +42,7 @@ func envGet(env []string, key string) string {
 	return v
 }
 
-func gitIn(t *testing.T, env []string, dir string, args ...string) string {
+func gitIn(t testing.TB, env []string, dir string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
 	cmd.Env = env
@@ -59,7 +59,7 @@ var fixedNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.FixedZone("", 3600))
 
 // gitStore makes a store whose PREFIX is a git repository with the
 // .gpg-id committed, as after pass init + pass git init.
-func gitStore(t *testing.T, env []string) (*Store, string) {
+func gitStore(t testing.TB, env []string) (*Store, string) {
 	t.Helper()
 	testkeys.Require(t, "git")
 	s, dir := newStore(t, 0o77)
@@ -74,7 +74,7 @@ var identEnv = []string{"GIT_AUTHOR_NAME=Ann Author", "GIT_AUTHOR_EMAIL=ann@exam
 	"GIT_COMMITTER_NAME=Carl Committer", "GIT_COMMITTER_EMAIL=carl@example.org"}
 
 // checkRepo asserts git's view: fsck clean, nothing to commit.
-func checkRepo(t *testing.T, env []string, dir string, statusArgs ...string) {
+func checkRepo(t testing.TB, env []string, dir string, statusArgs ...string) {
 	t.Helper()
 	gitIn(t, env, dir, "fsck", "--strict", "--no-progress")
 	if st := gitIn(t, env, dir, append([]string{"status", "--porcelain"}, statusArgs...)...); st != "" {
@@ -82,7 +82,7 @@ func checkRepo(t *testing.T, env []string, dir string, statusArgs ...string) {
 	}
 }
 
-func writeCommit(t *testing.T, s *Store, name, content, subject string) {
+func writeCommit(t testing.TB, s *Store, name, content, subject string) {
 	t.Helper()
 	if _, err := s.Write(context.Background(), name, []byte(content), &fakeCrypt{}); err != nil {
 		t.Fatal(err)

@@ -74,7 +74,7 @@ func fakeOpen(b []byte) ([]byte, error) {
 }
 
 // newStore makes PREFIX (short, under t.TempDir) with a .gpg-id.
-func newStore(t *testing.T, umask int) (*Store, string) {
+func newStore(t testing.TB, umask int) (*Store, string) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "store")
 	if err := os.Mkdir(dir, 0o700); err != nil {
@@ -84,7 +84,7 @@ func newStore(t *testing.T, umask int) (*Store, string) {
 	return Open(Options{Dir: dir, Umask: umask}), dir
 }
 
-func writeFile(t *testing.T, p, content string) {
+func writeFile(t testing.TB, p, content string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		t.Fatal(err)
@@ -95,7 +95,7 @@ func writeFile(t *testing.T, p, content string) {
 }
 
 // tempFiles lists leftover temporary files below dir.
-func tempFiles(t *testing.T, dir string) []string {
+func tempFiles(t testing.TB, dir string) []string {
 	t.Helper()
 	var left []string
 	filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
