@@ -101,6 +101,9 @@ func parseKbxBlob(blob []byte) (kb kbxBlob, ok bool, err error) {
 				fpr = ki[:20]
 			}
 		}
+		if kb.fprs == nil {
+			kb.fprs = make([][]byte, 0, nkeys)
+		}
 		kb.fprs = append(kb.fprs, fpr)
 		p += kiSize
 	}

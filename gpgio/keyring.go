@@ -91,12 +91,16 @@ func readKeyringFile(name string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxKeyring+1))
+	fi, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
-	if len(b) > maxKeyring {
+	if fi.Size() > maxKeyring {
 		return nil, fmt.Errorf("%s: larger than %d bytes", name, maxKeyring)
+	}
+	b := make([]byte, fi.Size())
+	if _, err := io.ReadFull(f, b); err != nil {
+		return nil, err
 	}
 	return b, nil
 }
@@ -151,7 +155,7 @@ func (kr *keyring) candidatesCtx(ctx context.Context, keyID uint64) ([]candidate
 	}
 	var out []candidate
 	for _, kb := range blocks {
-		keys, uid := keyblockKeys(kb)
+		keys, uid := keyblockKeysOpt(kb, keyID == 0)
 		if len(keys) == 0 {
 			continue
 		}
@@ -183,42 +187,58 @@ func (k *blockKey) canEncrypt() bool {
 	return !k.flagsSeen || k.encryptSet
 }
 
-// keyblockKeys reads the public key packets of a keyblock (primary first)
-// and its first user ID, verifying no signature. Packets go-crypto cannot
-// parse (v5/v6 keys, unknown algorithms) are skipped.
+// keyblockKeys reads the public key packets of a keyblock (primary first),
+// its first user ID and the key flags of the self-signatures, verifying no
+// signature. Key packets go-crypto cannot parse (v5/v6 keys, unknown
+// algorithms) are skipped; a damaged keyblock gives what precedes the damage.
 func keyblockKeys(kb []byte) ([]*blockKey, string) {
-	r := packet.NewReader(bytes.NewReader(kb))
+	return keyblockKeysOpt(kb, true)
+}
+
+// keyblockKeysOpt is keyblockKeys; without flags it does not parse
+// signature packets at all (the decrypt path looks keys up by key id).
+func keyblockKeysOpt(kb []byte, flags bool) ([]*blockKey, string) {
 	var keys []*blockKey
 	var uid string
 	var cur *blockKey
-	for {
-		p, err := r.NextWithUnsupported()
-		if err == io.EOF {
+	for off := 0; off < len(kb); {
+		tag, hdr, body, err := packetAt(kb, off)
+		if err != nil {
 			break
 		}
-		if err != nil {
-			break // keep what was read before the damage
-		}
-		switch p := p.(type) {
-		case *packet.PublicKey:
-			if len(keys) > 0 && !p.IsSubkey {
-				return keys, uid // the next keyblock
+		pkt := kb[off : off+hdr+body]
+		off += hdr + body
+		switch tag {
+		case 6, 14:
+			if (tag == 6) != (len(keys) == 0) {
+				return keys, uid // a second primary, or a subkey first
 			}
-			if len(keys) == 0 && p.IsSubkey {
-				return nil, ""
+			p, err := packet.Read(bytes.NewReader(pkt))
+			pub, ok := p.(*packet.PublicKey)
+			if err != nil || !ok {
+				if tag == 6 {
+					return nil, ""
+				}
+				cur = nil
+				continue
 			}
-			cur = &blockKey{pub: p}
+			cur = &blockKey{pub: pub}
 			keys = append(keys, cur)
-		case *packet.UserId:
+		case 13:
 			if uid == "" {
-				uid = p.Id
+				uid = string(pkt[hdr:])
 			}
-		case *packet.Signature:
-			if cur == nil || p.IssuerKeyId == nil || *p.IssuerKeyId != keys[0].pub.KeyId || !p.FlagsValid {
+		case 2:
+			if !flags || cur == nil {
+				continue
+			}
+			p, err := packet.Read(bytes.NewReader(pkt))
+			sig, ok := p.(*packet.Signature)
+			if err != nil || !ok || sig.IssuerKeyId == nil || *sig.IssuerKeyId != keys[0].pub.KeyId || !sig.FlagsValid {
 				continue
 			}
 			cur.flagsSeen = true
-			if p.FlagEncryptCommunications || p.FlagEncryptStorage {
+			if sig.FlagEncryptCommunications || sig.FlagEncryptStorage {
 				cur.encryptSet = true
 			}
 		}
@@ -371,16 +391,6 @@ func v4Fingerprint(body []byte) []byte {
 	h.Write([]byte{0x99, byte(len(body) >> 8), byte(len(body))})
 	h.Write(body)
 	return h.Sum(nil)
-}
-
-// blobUIDMatch is used by the resolver: does any user ID of blob i satisfy f?
-func (kr *keyring) blobUIDMatch(i int, f func(string) bool) bool {
-	for _, u := range kr.blobs[i].uids {
-		if f(u) {
-			return true
-		}
-	}
-	return false
 }
 
 // hexFpr formats a fingerprint in upper-case hex.
