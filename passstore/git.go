@@ -227,11 +227,13 @@ func (s *Store) commitNative(r *repo, cfg *gitConfig, rel, subject string, sign 
 	if fi.Mode()&0o111 != 0 && !cfg.isFalse("core.filemode") {
 		mode = filemode.Executable
 	}
-	// Drop every stage of the path (git add resolves a conflict) and add
-	// stage 0.
+	// Drop every stage of the path (git add resolves a conflict), and
+	// entries that would make a directory/file conflict with it (a stale
+	// "rel/..." or a file where rel needs a directory), as git add does;
+	// then add stage 0.
 	kept := idx.Entries[:0]
 	for _, e := range idx.Entries {
-		if e.Name != rel {
+		if e.Name != rel && !strings.HasPrefix(e.Name, rel+"/") && !strings.HasPrefix(rel, e.Name+"/") {
 			kept = append(kept, e)
 		}
 	}

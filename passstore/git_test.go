@@ -507,3 +507,22 @@ func TestCommitIgnored(t *testing.T) {
 	}
 	checkRepo(t, env, dir)
 }
+
+// TestCommitDirectoryFileConflict: stale index entries that clash with
+// the entry (a file where its directory now is) are replaced, as git add
+// replaces them, and the tree stays valid.
+func TestCommitDirectoryFileConflict(t *testing.T) {
+	t.Parallel()
+	env := gitEnvFor(t, identEnv...)
+	s, dir := gitStore(t, env)
+	writeFile(t, dir+"/aws", "was a file\n")
+	gitIn(t, env, dir, "add", "aws")
+	gitIn(t, env, dir, "commit", "-q", "-m", "file")
+	os.Remove(dir + "/aws") // deleted without git rm: still in the index
+	writeCommit(t, s, "aws/alice", "1\n", "Add OTP secret for aws/alice to store.")
+	gitIn(t, env, dir, "fsck", "--strict", "--no-progress")
+	if files := gitIn(t, env, dir, "ls-tree", "-r", "--name-only", "HEAD"); files != ".gpg-id\naws/alice.gpg\n" {
+		t.Errorf("ls-tree:\n%s", files)
+	}
+	checkRepo(t, env, dir)
+}
