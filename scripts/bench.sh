@@ -76,6 +76,14 @@ for name in cv rsa prot; do
 	[[ $a == "$b" ]] || { echo "bench.sh: passotp ($a) and pass otp ($b) disagree for $name" >&2; exit 1; }
 done
 
+# The native path needs no gpg process: with an empty PATH (no gpg, no
+# gpgconf) and the agent already running, every entry still decrypts.
+for name in cv rsa prot; do
+	c=$(PATH=/nonexistent "$SANDBOX/passotp" "$name/bench") ||
+		{ echo "bench.sh: passotp $name/bench failed without gpg on PATH" >&2; exit 1; }
+done
+echo "passotp decrypted all entries with PATH=/nonexistent (no gpg, no gpgconf on PATH)" >&2
+
 # Commands, by label. Each is run with stdout and stderr to /dev/null.
 declare -A CMD=(
 	[empty]="$SANDBOX/empty-go"
