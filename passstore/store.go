@@ -71,6 +71,13 @@ type Options struct {
 	// ".gpg-id" (".age-recipients" for age stores).
 	RecipientsFile string
 
+	// CheckRecipientsFile, if set, is called by [Store.Write] with the
+	// path of the recipients file in use (never for Keys), after the
+	// directories are made and before encrypting, where pass runs
+	// verify_file for PASSWORD_STORE_SIGNING_KEY. An error aborts the
+	// write and is returned as is.
+	CheckRecipientsFile func(path string) error
+
 	// Signer returns the signer for a signed commit (pass.signcommits or
 	// commit.gpgsign true). keyID is user.signingkey, or the committer
 	// "Name <email>" when that is unset, as git does. When Signer is nil,

@@ -23,12 +23,13 @@ import (
 // the store (*EscapeError, nothing created); the missing directories,
 // created with mode 0777&^umask and returned in creation order for the
 // "mkdir: created directory" lines (also when a later step fails); the
-// recipients ([Store.Recipients]; ErrNoGPGID); then encryption into a
-// temporary file FILE.tmp.RANDOM.-- in the target directory, created with
-// O_EXCL and mode 0666&^umask (or the replaced entry's permission bits),
-// fsync, rename over the entry, fsync of the directory. Encryption errors
-// are returned as *EncryptError. On any failure the temporary file is
-// removed and the old entry is untouched.
+// recipients ([Store.Recipients]; ErrNoGPGID) and, for a recipients file,
+// [Options.CheckRecipientsFile]; then encryption into a new file in the
+// target directory with mode 0666&^umask (or the replaced entry's
+// permission bits), fsync, rename over the entry, fsync of the directory
+// (see the package documentation for the temporary file). Encryption
+// errors are returned as *EncryptError. On any failure the temporary file
+// is removed and the old entry is untouched.
 func (s *Store) Write(ctx context.Context, name string, plaintext []byte, e Encrypter) (createdDirs []string, err error) {
 	if err := CheckName(name); err != nil {
 		return nil, err
@@ -61,9 +62,14 @@ func (s *Store) Write(ctx context.Context, name string, plaintext []byte, e Encr
 	}
 
 	// 3. Recipients.
-	ids, _, err := s.Recipients(name)
+	ids, file, err := s.Recipients(name)
 	if err != nil {
 		return created, err
+	}
+	if file != "" && s.o.CheckRecipientsFile != nil {
+		if err := s.o.CheckRecipientsFile(file); err != nil {
+			return created, err
+		}
 	}
 	if len(ids) == 0 {
 		return created, &EncryptError{Err: ErrNoRecipients}

@@ -266,3 +266,26 @@ func forVariants(t *testing.T, f func(*testing.T, func(*Store))) {
 		t.Run(v.name, func(t *testing.T) { f(t, v.set) })
 	}
 }
+
+func TestWriteCheckRecipientsFile(t *testing.T) {
+	t.Parallel()
+	s, dir := newStore(t, 0o77)
+	bad := errors.New("Signature for .gpg-id is invalid.")
+	var seen []string
+	s.o.CheckRecipientsFile = func(p string) error {
+		seen = append(seen, p)
+		return bad
+	}
+	created, err := s.Write(context.Background(), "n/x", []byte("x"), &fakeCrypt{})
+	if !errors.Is(err, bad) || len(created) != 1 || !reflect.DeepEqual(seen, []string{dir + "/.gpg-id"}) {
+		t.Errorf("Write = %q, %v; checked %q", created, err, seen)
+	}
+	if s.Exists("n/x") {
+		t.Error("written despite the failed check")
+	}
+	s.o.Keys = []string{"K"}
+	seen = nil
+	if _, err := s.Write(context.Background(), "n/x", []byte("x"), &fakeCrypt{}); err != nil || seen != nil {
+		t.Errorf("with Keys: %v, checked %q", err, seen)
+	}
+}
