@@ -44,6 +44,13 @@ var gopassEntries = []string{
 	"pw\n---\nhotp: " + rfcKey + "\n",
 	"pw\n---\ncounter: 3\nhotp: otpauth://hotp/x?secret=" + rfcKey + "&digits=8\n",
 	"pw\nhotp: " + rfcKey,
+	"pw\nhotp: " + rfcKey + "\ncounter: 7 \n",
+	"pw\nhotp: " + rfcKey + "\ncounter:  7\n",
+	"pw\nhotp: " + rfcKey + "\n  counter: 7\n",
+	"pw\r\nhotp: " + rfcKey + "\r\ncounter: 7\r\n",
+	"GOPASS-SECRET-1.0\nCounter: 4\nHotp: " + rfcKey + "\n\nbody\n",
+	"pw\n---\ncounter: 4 # note\nhotp: " + rfcKey + "\n",
+	"pw\n---\ncounter: '4'\nhotp: " + rfcKey + "\n",
 }
 
 type gopassResult struct {

@@ -124,6 +124,11 @@ type kv struct {
 	quote       byte // '"' or '\'' for quoted YAML values
 	line        line
 	unsupported bool // a YAML value that is no plain or quoted scalar
+	// raw, rawStart and rawEnd are an AKV value exactly as gopass reads
+	// it (everything after ": " but a final CR, untrimmed); gopass parses
+	// `counter:` from it. For YAML and MIME they equal the trimmed value.
+	raw              string
+	rawStart, rawEnd int
 }
 
 // scan reads the entry's key-value pairs the way gopass does and returns
@@ -192,7 +197,15 @@ func akvPair(entry []byte, l line, sep string) (kv, bool) {
 	for ve > vs && (t[ve-1] == ' ' || t[ve-1] == '\t') {
 		ve--
 	}
-	return kv{key: strings.TrimSpace(t[:i]), value: t[vs:ve], vStart: l.start + vs, vEnd: l.start + ve, line: l}, true
+	rs, re := i+len(sep), len(t)
+	if re > rs && t[re-1] == '\r' {
+		re--
+	}
+	if sep == ":" { // MIME: textproto trims
+		rs, re = vs, ve
+	}
+	return kv{key: strings.TrimSpace(t[:i]), value: t[vs:ve], vStart: l.start + vs, vEnd: l.start + ve, line: l,
+		raw: t[rs:re], rawStart: l.start + rs, rawEnd: l.start + re}, true
 }
 
 // yamlPairs reads the top-level scalar keys of a YAML document given as
@@ -252,6 +265,7 @@ func yamlPairs(entry []byte, ls []line) (pairs []kv, docEnd int, ok bool) {
 			p.value = v
 			p.vStart, p.vEnd = l.start+vs, l.start+vs+len(v)
 		}
+		p.raw, p.rawStart, p.rawEnd = p.value, p.vStart, p.vEnd
 		pairs = append(pairs, p)
 	}
 	return pairs, docEnd, true
@@ -294,7 +308,8 @@ func yamlQuoted(v string) (string, int, bool) {
 }
 
 // gopassCounter returns gopass's HOTP counter (clients.md §2.4): the first
-// `counter` key's value, 1 when absent, 0 or unparsable.
+// `counter` key's value, 1 when absent, 0 or unparsable (in AKV the value
+// is untrimmed as gopass reads it: "counter: 7 " counts as 1).
 func gopassCounter(pairs []kv) (uint64, *kv) {
 	for i := range pairs {
 		if pairs[i].key == "counter" {
@@ -302,7 +317,7 @@ func gopassCounter(pairs []kv) (uint64, *kv) {
 			if p.unsupported {
 				return 1, p
 			}
-			if n, err := strconv.ParseUint(p.value, 10, 64); err == nil && n != 0 {
+			if n, err := strconv.ParseUint(p.raw, 10, 64); err == nil && n != 0 {
 				return n, p
 			}
 			return 1, p
@@ -482,7 +497,7 @@ func (m *Match) NextHOTP(entry []byte) (code string, out []byte, err error) {
 	next := strconv.FormatUint(c+1, 10)
 	switch {
 	case p != nil && !p.unsupported:
-		return code, ReplaceRange(entry, p.vStart, p.vEnd, next), nil
+		return code, ReplaceRange(entry, p.rawStart, p.rawEnd, next), nil
 	case p != nil:
 		// `counter:` with a nested or block value: replace the rest of the line.
 		l := p.line
