@@ -30,6 +30,7 @@ type CodeError struct {
 	Reason string // lower-case explanation, without the secret
 }
 
+// Error returns "invalid FIELD: REASON", one line without the secret.
 func (e *CodeError) Error() string {
 	return "invalid " + e.Field + ": " + e.Reason
 }
@@ -125,6 +126,7 @@ func normalizeSecret(s string) (string, error) {
 	return s, nil
 }
 
+// generate computes the code for counter or time step step.
 func (p params) generate(step uint64) (string, error) {
 	opts := hotp.ValidateOpts{Digits: pqotp.Digits(p.digits), Algorithm: p.alg}
 	if p.steam {

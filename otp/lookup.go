@@ -21,6 +21,7 @@ const (
 	SourceHOTPKey                  // a `hotp:` key: bare base32 secret or otpauth URI
 )
 
+// String names the source, e.g. "totp key".
 func (s Source) String() string {
 	switch s {
 	case SourceURI:
