@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"syscall"
 	"time"
 )
@@ -15,11 +17,25 @@ var lockPoll = 20 * time.Millisecond
 // Lock takes an exclusive flock on PREFIX, opened read-only (no lock file
 // is created in the store), waiting at most timeout (cmd uses 30 s) or
 // until ctx ends. It returns ErrLocked after the timeout. unlock releases
-// the lock; it is safe to call more than once. The lock protects only
+// the lock; it is safe to call more than once. While PREFIX does not exist
+// yet, its nearest existing ancestor is locked instead. The lock protects only
 // against other processes that take it too (passotp), not against pass or
 // gopass.
 func (s *Store) Lock(ctx context.Context, timeout time.Duration) (unlock func(), err error) {
-	f, err := os.OpenFile(s.o.Dir, os.O_RDONLY|syscall.O_CLOEXEC, 0)
+	dir := s.o.Dir
+	// A store that does not exist yet (insert with PASSWORD_STORE_KEY
+	// creates it) is locked through its nearest existing ancestor.
+	for {
+		if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		p := filepath.Dir(dir)
+		if p == dir {
+			break
+		}
+		dir = p
+	}
+	f, err := os.OpenFile(dir, os.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, fmt.Errorf("lock store: %w", err)
 	}

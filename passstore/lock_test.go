@@ -42,9 +42,16 @@ func TestLock(t *testing.T) {
 	if err := <-got; err != nil {
 		t.Errorf("waiter: %v", err)
 	}
-	if _, err := Open(Options{Dir: t.TempDir() + "/missing"}).Lock(ctx, time.Second); err == nil {
-		t.Error("Lock on a missing store succeeded")
+	// A store that does not exist yet: its parent is locked.
+	parent := t.TempDir()
+	u, err := Open(Options{Dir: parent + "/missing/store"}).Lock(ctx, time.Second)
+	if err != nil {
+		t.Fatalf("Lock on a missing store: %v", err)
 	}
+	if _, err := Open(Options{Dir: parent}).Lock(ctx, 50*time.Millisecond); !errors.Is(err, ErrLocked) {
+		t.Errorf("the parent was not locked: %v", err)
+	}
+	u()
 }
 
 // TestLockedIncrements runs 20 read-increment-write-commit cycles at once
