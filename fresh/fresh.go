@@ -218,7 +218,10 @@ func fileName(key []byte, store, name string) string {
 	return "step-" + hex.EncodeToString(m.Sum(nil)[:16])
 }
 
-// userKey reads (or creates, O_EXCL 0600) the 32-byte key file.
+// userKey reads the 32-byte key file, creating it when missing. A new key
+// is written to a temporary file and linked into place, so concurrent
+// first uses agree on one key and never read a partial file; a corrupt key
+// is replaced (older state files are then ignored).
 func userKey(o Options) ([]byte, error) {
 	p := filepath.Join(o.Dir, "key")
 	for range 3 {
@@ -226,48 +229,52 @@ func userKey(o Options) ([]byte, error) {
 		if err == nil && len(b) == 32 {
 			return b, nil
 		}
-		if err == nil || !errors.Is(err, os.ErrNotExist) {
-			// Corrupt key: replace it (older state files are then ignored).
-			tmp := p + ".tmp" + strconv.Itoa(os.Getpid())
-			if err := writeKey(o, tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY); err != nil {
-				return nil, err
-			}
-			if err := os.Rename(tmp, p); err != nil {
-				os.Remove(tmp)
-				return nil, err
-			}
-			continue
-		}
-		if err := writeKey(o, p, os.O_CREATE|os.O_EXCL|os.O_WRONLY); err != nil && !errors.Is(err, os.ErrExist) {
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, err
+		}
+		tmp, werr := writeKey(o)
+		if werr != nil {
+			return nil, werr
+		}
+		if err == nil {
+			werr = os.Rename(tmp, p) // corrupt: replace
+		} else if werr = os.Link(tmp, p); errors.Is(werr, os.ErrExist) {
+			werr = nil // another process was first: use its key
+		}
+		os.Remove(tmp)
+		if werr != nil {
+			return nil, werr
 		}
 	}
 	return nil, errors.New("cannot establish the state key")
 }
 
-func writeKey(o Options, path string, flag int) error {
+// writeKey writes a new random key to a temporary 0600 file in o.Dir.
+func writeKey(o Options) (string, error) {
 	r := o.Rand
 	if r == nil {
 		r = rand.Reader
 	}
 	k := make([]byte, 32)
 	if _, err := io.ReadFull(r, k); err != nil {
-		return err
+		return "", err
 	}
-	f, err := os.OpenFile(path, flag, 0o600)
+	f, err := os.CreateTemp(o.Dir, ".key-*")
 	if err != nil {
-		return err
+		return "", err
 	}
-	if _, err := f.Write(k); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
+	_, err = f.Write(k)
+	if err == nil {
+		err = f.Sync()
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	return f.Close()
+	if err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), nil
 }
 
 // reserve locks the state file, reads the time, picks max(base(t),

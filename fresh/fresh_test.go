@@ -463,3 +463,39 @@ func FuzzParseState(f *testing.F) {
 		}
 	})
 }
+
+func TestUserKey(t *testing.T) {
+	dir := t.TempDir()
+	o := Options{Dir: dir}
+	k1, err := userKey(o)
+	if err != nil || len(k1) != 32 {
+		t.Fatal(k1, err)
+	}
+	k2, _ := userKey(o)
+	if !bytes.Equal(k1, k2) {
+		t.Error("key changed")
+	}
+	os.WriteFile(filepath.Join(dir, "key"), []byte("short"), 0o600)
+	k3, err := userKey(o)
+	if err != nil || len(k3) != 32 || bytes.Equal(k3, k1) {
+		t.Errorf("corrupt key not replaced: %v", err)
+	}
+	// Concurrent first uses agree.
+	dir2 := t.TempDir()
+	keys := make([][]byte, 8)
+	var wg sync.WaitGroup
+	for i := range keys {
+		wg.Add(1)
+		go func() { defer wg.Done(); keys[i], _ = userKey(Options{Dir: dir2}) }()
+	}
+	wg.Wait()
+	for _, k := range keys[1:] {
+		if !bytes.Equal(k, keys[0]) || len(k) != 32 {
+			t.Fatal("concurrent first uses got different keys")
+		}
+	}
+	entries, _ := os.ReadDir(dir2)
+	if len(entries) != 1 {
+		t.Errorf("left %d files", len(entries))
+	}
+}
