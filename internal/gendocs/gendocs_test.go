@@ -122,10 +122,10 @@ var environment = []string{
 	"GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR", "GIT_CEILING_DIRECTORIES", "GNUPGHOME",
 	"DISPLAY", "WAYLAND_DISPLAY", "POSIXLY_CORRECT", "GPG_AGENT_INFO",
 	"PASSOTP_GPG", "PASSOTP_PASS", "PASSOTP_BIN", "PASSOTP_FRESH", "PASSOTP_MIN_REMAINING",
-	"PASS_OATH_CREDENTIAL_NAME",
+	"PASS_OATH_CREDENTIAL_NAME", "PASSOTP_STORE", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME",
 }
 
-var envName = regexp.MustCompile(`"((?:PASSOTP|PASSWORD_STORE|PASS_OATH)_[A-Z_]+)"`)
+var envName = regexp.MustCompile(`"((?:PASSOTP|PASSWORD_STORE|PASS_OATH|PASSAGE|GOPASS)_[A-Z_]*[A-Z])"`)
 
 // TestManDocumentsEnvironment checks the ENVIRONMENT section against the
 // list above and against every PASSOTP_/PASSWORD_STORE_ name the CLI code
@@ -139,7 +139,11 @@ func TestManDocumentsEnvironment(t *testing.T) {
 	}
 	env := strings.ReplaceAll(md[start:end], `\_`, "_")
 	names := append([]string(nil), environment...)
-	srcs, _ := filepath.Glob(filepath.Join(root, "internal/app/*.go"))
+	var srcs []string
+	for _, dir := range []string{"internal/app", "storeconf", "ageio", "fresh"} {
+		more, _ := filepath.Glob(filepath.Join(root, dir, "*.go"))
+		srcs = append(srcs, more...)
+	}
 	for _, src := range srcs {
 		if strings.HasSuffix(src, "_test.go") {
 			continue
