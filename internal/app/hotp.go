@@ -61,18 +61,33 @@ func (a *App) incrementHOTP(ctx context.Context, name string) (otp.Code, error) 
 		return otp.Code{}, &decryptError{err: err, name: name}
 	}
 	defer clear(entry)
-	start, end, ok := otp.Find(entry)
-	if !ok {
+	// The OTP data code uses (otp.Lookup: the first otpauth:// line, else
+	// gopass's keys), chosen by --line/--label when given.
+	m, err := otp.Lookup(entry, a.selector())
+	if errors.Is(err, otp.ErrNotFound) {
 		return otp.Code{}, &noSecretError{name: name}
 	}
-	line := string(entry[start:end])
-	key, err := otp.Parse(line)
 	if err != nil {
 		return otp.Code{}, err
 	}
+	key := m.Key
 	if key.Type != "hotp" {
 		return otp.Code{Type: key.Type}, nil
 	}
+	if m.Source != otp.SourceURI {
+		// A gopass hotp: key counts with its counter: key, as gopass does
+		// (clients.md §2.4), so both tools agree.
+		value, out, err := m.NextHOTP(entry)
+		if err != nil {
+			return otp.Code{}, &codeError{name: name, err: err}
+		}
+		if err := a.writeEntry(ctx, name, out, "Increment HOTP counter for "+name+".", io.Discard); err != nil {
+			return otp.Code{}, err
+		}
+		return otp.Code{Value: value, Type: "hotp", Digits: len(value)}, nil
+	}
+	start, end := m.Start, m.End
+	line := string(entry[start:end])
 	value, uri, err := key.NextHOTP()
 	if err != nil {
 		return otp.Code{}, &codeError{name: name, err: err}

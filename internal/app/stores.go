@@ -34,6 +34,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/passotp/passotp/ageio"
+	"github.com/passotp/passotp/otp"
 	"github.com/passotp/passotp/passstore"
 	"github.com/passotp/passotp/storeconf"
 )
@@ -68,6 +69,8 @@ type storeSet struct {
 	mountOf map[*passstore.Store]string
 
 	passageKeys []string // PASSAGE_RECIPIENTS_FILE / PASSAGE_RECIPIENTS
+
+	sel otp.Selector // --line / --label (selector.go)
 }
 
 // selectStores runs after setup: it decides the store kind and, for
