@@ -194,11 +194,10 @@ func (s *Store) commitNative(r *repo, cfg *gitConfig, rel, subject string, sign 
 	if f, err := os.Open(indexPath); err == nil {
 		err = index.NewDecoder(f).Decode(idx)
 		f.Close()
-		if errors.Is(err, index.ErrUnknownExtension) || errors.Is(err, index.ErrUnsupportedVersion) {
-			return errNeedGit
-		}
 		if err != nil {
-			return fmt.Errorf("git: read index: %w", err)
+			// Split or sparse index, index.skipHash, a newer format...:
+			// git knows what to do.
+			return errNeedGit
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("git: read index: %w", err)

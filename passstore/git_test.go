@@ -191,9 +191,13 @@ func TestCommitPackedAndIndexVersions(t *testing.T) {
 	gitIn(t, env, dir, "update-index", "--split-index")        // needs the git binary
 	writeCommit(t, s, "a", "3\n", "three")                     //
 	gitIn(t, env, dir, "update-index", "--no-split-index")     //
+	gitIn(t, env, dir, "config", "index.skipHash", "true")     // index.skipHash: no checksum
+	gitIn(t, env, dir, "update-index", "--really-refresh")     //
+	writeCommit(t, s, "b/c", "3\n", "three and a half")        //
+	gitIn(t, env, dir, "config", "--unset", "index.skipHash")  //
 	gitIn(t, env, dir, "update-index", "--index-version", "2") //
 	writeCommit(t, s, "a", "4\n", "four")                      //
-	if got := gitIn(t, env, dir, "log", "--format=%s"); got != "four\nthree\ntwo\none\nAdd current contents of password store.\n" {
+	if got := gitIn(t, env, dir, "log", "--format=%s"); got != "four\nthree and a half\nthree\ntwo\none\nAdd current contents of password store.\n" {
 		t.Errorf("log:\n%s", got)
 	}
 	checkRepo(t, env, dir)
