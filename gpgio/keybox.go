@@ -140,7 +140,7 @@ func parseKbxBlob(blob []byte) (kb kbxBlob, ok bool, err error) {
 	return kb, true, nil
 }
 
-// keyID returns the v4 key id of a fingerprint (its last 8 bytes of a
+// fprKeyID returns the v4 key id of a fingerprint (its last 8 bytes of a
 // 20-byte fingerprint, the first 8 of a 32-byte one).
 func fprKeyID(fpr []byte) uint64 {
 	if len(fpr) == 32 {
