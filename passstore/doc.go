@@ -35,7 +35,8 @@
 // entry and fsyncs the directory. On Linux the new file is unnamed
 // (O_TMPFILE) until it is complete, so a killed process leaves nothing
 // behind; it is then linked as the entry (a new entry) or as
-// FILE.tmp.RANDOM.RANDOM.-- and renamed over it. Elsewhere that temporary
+// FILE.tmp.RANDOM.RANDOM.-- and renamed over it at once (only a kill in
+// the microseconds between those two calls leaves that name). Elsewhere that temporary
 // name is created with O_EXCL from the start. A name never ends in .gpg
 // before the file is complete. On any failure the temporary file is
 // removed and the old entry is left as it was; one that a killed process
