@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -150,4 +152,37 @@ func TestAWSVault(t *testing.T) {
 			t.Errorf("got %s", r)
 		}
 	})
+}
+
+// TestAWSVaultStdinOpen: the ByteNess fork gives mfa_process the terminal
+// as stdin; `code` must never read stdin, so a stdin that stays open and
+// silent does not block it.
+func TestAWSVaultStdinOpen(t *testing.T) {
+	s := newSandbox(t)
+	s.insert(t, arn, uriAWS+"\n")
+	drop := dropIn(t)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	defer r.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", "pass otp "+arn)
+	cmd.Env = s.with("PATH=" + drop + ":/usr/bin:/bin")
+	cmd.Stdin = r
+	before := time.Now().Unix()
+	out, err := cmd.Output()
+	after := time.Now().Unix()
+	if ctx.Err() != nil {
+		t.Fatal("pass otp blocked on an open stdin")
+	}
+	if err != nil {
+		t.Fatalf("pass otp: %v", err)
+	}
+	got := strings.TrimSpace(string(out))
+	if got != oathtool(t, awsSecret, before) && got != oathtool(t, awsSecret, after) {
+		t.Errorf("got %q", out)
+	}
 }
