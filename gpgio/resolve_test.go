@@ -330,3 +330,44 @@ func gripOf(t testing.TB, s string) (g [20]byte) {
 	copy(g[:], mustHex(s))
 	return g
 }
+
+// TestResolveKeyboxd resolves lines against keyboxd (a fake replaying its
+// SEARCH/NEXT answers): every keyblock is fetched once and indexed.
+func TestResolveKeyboxd(t *testing.T) {
+	kbx, err := os.ReadFile("../internal/testkeys/testdata/gnupg/pubring.kbx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := parseKeybox(kbx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := &fakeKeyboxd{}
+	for _, b := range blobs {
+		fake.blocks = append(fake.blocks, b.keyblock)
+	}
+	kr := &keyring{source: "keyboxd", dial: func(context.Context) (assuanTransactor, error) { return fake, nil }}
+	for _, k := range testkeys.All {
+		for _, line := range []string{k.Email, "<" + k.Email + ">", k.Fpr, k.SubID + "!"} {
+			r, err := kr.resolveRecipient(context.Background(), line, time.Now())
+			if err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			if fprHex(r.key) != k.SubFpr {
+				t.Errorf("%s: picked %s, want %s", line, fprHex(r.key), k.SubFpr)
+			}
+		}
+	}
+	if _, err := kr.resolveRecipient(context.Background(), "passotp.test", time.Now()); !errors.Is(err, errNotNative) {
+		t.Errorf("ambiguous substring: %v", err)
+	}
+	searches := 0
+	for _, c := range fake.cmds {
+		if strings.HasPrefix(c, "SEARCH") {
+			searches++
+		}
+	}
+	if searches != 1 {
+		t.Errorf("%d SEARCH commands, want 1 (keyblocks cached)", searches)
+	}
+}
