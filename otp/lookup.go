@@ -464,7 +464,8 @@ func (m *Match) hasLabel(l string) bool {
 // NextHOTP computes the next HOTP code for a hotp match and returns the
 // complete new entry. For an otpauth:// line it is [Key.NextHOTP]: code
 // HOTP(N+1) and only the digits of that line's counter parameter change
-// (compat.md §11.1). For gopass keys it is gopass's rule (clients.md
+// (compat.md §11.1), even where the line holds ` or " (which Key.URI shows
+// as %60 and %22). For gopass keys it is gopass's rule (clients.md
 // §2.4), so both tools agree: the counter C is the entry's `counter:` key
 // (1 when absent, 0 or unparsable; the URI's counter parameter is
 // ignored), the code is HOTP(C), and the key is rewritten to C+1 in place
@@ -479,11 +480,17 @@ func (m *Match) NextHOTP(entry []byte) (code string, out []byte, err error) {
 		return "", nil, &CodeError{Field: "type", Reason: m.Key.Type + " key has no counter"}
 	}
 	if m.Source == SourceURI {
-		code, uri, err := m.Key.NextHOTP()
+		code, _, err := m.Key.NextHOTP()
 		if err != nil {
 			return "", nil, err
 		}
-		return code, ReplaceRange(entry, m.Start, m.End, uri), nil
+		// Rewrite the counter digits in the line as it is, which may hold
+		// ` or " where Key.URI has %60 and %22.
+		n, _ := strconv.ParseUint(m.Key.Counter, 10, 64)
+		line := string(entry[m.Start:m.End])
+		s := m.Start + rawOffset(line, m.Key.counterOff)
+		e := m.Start + rawOffset(line, m.Key.counterEnd)
+		return code, ReplaceRange(entry, s, e, strconv.FormatUint(n+1, 10)), nil
 	}
 	ls := splitLines(entry)
 	pairs, f, docEnd := scan(entry, ls)
@@ -543,4 +550,21 @@ func mimeHeaderEnd(entry []byte, ls []line) int {
 		}
 	}
 	return len(entry)
+}
+
+// rawOffset maps an offset in Key.URI (after compat.md §6 step 1) back to
+// the text it was parsed from.
+func rawOffset(raw string, off int) int {
+	pos := 0
+	for i := 0; i < len(raw); i++ {
+		if pos >= off {
+			return i
+		}
+		if raw[i] == '`' || raw[i] == '"' {
+			pos += 3
+		} else {
+			pos++
+		}
+	}
+	return len(raw)
 }
