@@ -132,12 +132,14 @@ func (a *assuanConn) transact(ctx context.Context, cmd string, inquire func(keyw
 	if a.conn == nil {
 		return nil, errors.New("assuan: connection closed")
 	}
-	stop := context.AfterFunc(ctx, func() { a.conn.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
+	conn := a.conn
+	conn.SetDeadline(time.Time{})
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
 	data, err := a.exchange(cmd, inquire, status)
+	stop()
 	if err != nil && ctx.Err() != nil {
 		// The connection is in an unknown state now.
-		a.conn.Close()
+		conn.Close()
 		a.conn = nil
 		return nil, ctx.Err()
 	}

@@ -154,9 +154,15 @@ func (c *Client) findSessionKey(ctx context.Context, pkesks []*packet.EncryptedK
 	var jobs []agentJob
 	var softErr error // the first reason a candidate could not be used
 	for _, pk := range pkesks {
-		cands, err := kr.candidates(pk.KeyId)
+		cands, err := kr.candidatesCtx(ctx, pk.KeyId)
 		if err != nil {
+			if errors.Is(err, ErrNoAgent) || ctx.Err() != nil {
+				return 0, nil, err // keyboxd unreachable, or cancelled
+			}
 			c.tracef("gpgio: key id %016X: %v", pk.KeyId, err)
+			if softErr == nil {
+				softErr = unsupported("keyring: %v", err)
+			}
 			continue
 		}
 		for _, cand := range cands {
@@ -236,11 +242,14 @@ func (c *Client) findSessionKey(ctx context.Context, pkesks []*packet.EncryptedK
 		}
 		var bad *badResultError
 		var ae *AgentError
-		if j.pk.KeyId == 0 && (errors.As(err, &bad) || errors.As(err, &ae)) {
-			// A hidden recipient: this key was unlocked but is not the
-			// one; try the next.
-			c.tracef("gpgio: hidden recipient: key %X does not open it", j.grip)
-			hiddenErr = err
+		if j.pk.KeyId == 0 && (errors.As(err, &bad) || errors.As(err, &ae) ||
+			errors.Is(err, ErrNoPinentry) || errors.Is(err, ErrCanceled)) {
+			// A hidden recipient: this key is not the one, or could not
+			// be unlocked; like gpg, try the next.
+			c.tracef("gpgio: hidden recipient: key %X: %v", j.grip, err)
+			if hiddenErr == nil || errors.Is(err, ErrNoPinentry) || errors.Is(err, ErrCanceled) {
+				hiddenErr = err
+			}
 			continue
 		}
 		if errors.As(err, &bad) {
@@ -248,6 +257,9 @@ func (c *Client) findSessionKey(ctx context.Context, pkesks []*packet.EncryptedK
 			return 0, nil, unsupported("agent result for key %016X: %v", j.cand.pub.KeyId, bad.err)
 		}
 		return 0, nil, err
+	}
+	if errors.Is(hiddenErr, ErrNoPinentry) || errors.Is(hiddenErr, ErrCanceled) {
+		return 0, nil, hiddenErr // a locked key may have been the one
 	}
 	if hiddenErr != nil {
 		return 0, nil, ErrNoSecretKey
