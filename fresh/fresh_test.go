@@ -371,12 +371,13 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 		min, _ := strconv.Atoi(os.Getenv("FRESH_TEST_MIN"))
-		code, _, err := Guard(context.Background(), k, Options{Dir: os.Getenv("FRESH_TEST_DIR"), Store: "s", Name: "n", Fresh: true, MinRemaining: min})
+		code, _, err := Guard(context.Background(), k, Options{Dir: os.Getenv("FRESH_TEST_DIR"), Store: "s", Name: "n",
+			Fresh: os.Getenv("FRESH_TEST_NOFRESH") == "", MinRemaining: min})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
-		fmt.Println(code.Step, code.Value)
+		fmt.Println(code.Step, code.Value, code.Remaining)
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
@@ -410,7 +411,8 @@ func TestConcurrentProcesses(t *testing.T) {
 				return
 			}
 			var r result
-			if _, err := fmt.Sscan(string(out), &r.step, &r.code); err != nil {
+			var rem int
+			if _, err := fmt.Sscan(string(out), &r.step, &r.code, &rem); err != nil {
 				errs <- fmt.Errorf("helper %d output %q", i, out)
 				return
 			}
@@ -497,5 +499,38 @@ func TestUserKey(t *testing.T) {
 	entries, _ := os.ReadDir(dir2)
 	if len(entries) != 1 {
 		t.Errorf("left %d files", len(entries))
+	}
+}
+
+// TestMinRemainingProcess: a real process with --min-remaining equal to a
+// 2 s period must hand out a code whose whole step is still ahead.
+func TestMinRemainingProcess(t *testing.T) {
+	uri := "otpauth://totp/p?secret=JBSWY3DPEHPK3PXP&period=2"
+	for range 2 {
+		before := time.Now().Unix()
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "FRESH_TEST_HELPER=1", "FRESH_TEST_URI="+uri, "FRESH_TEST_MIN=2", "FRESH_TEST_NOFRESH=1")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := time.Now().Unix()
+		var step uint64
+		var code string
+		var rem int
+		if _, err := fmt.Sscan(string(out), &step, &code, &rem); err != nil {
+			t.Fatalf("output %q", out)
+		}
+		start := int64(step * 2)
+		if rem != 2 || start < before || start > after {
+			t.Errorf("step %d (starts %d) remaining %d, called at %d..%d: want a step starting in the call, 2 s left", step, start, rem, before, after)
+		}
+		want, err := oathtool(t, "JBSWY3DPEHPK3PXP", "--totp", "--time-step-size=2s", "--now=@"+strconv.FormatInt(start, 10))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.TrimSpace(string(want)) != code {
+			t.Errorf("code %s, oathtool %s", code, want)
+		}
 	}
 }
