@@ -19,6 +19,8 @@ func TestImportRules(t *testing.T) {
 		{"otp", []string{mod, "github.com/ProtonMail/go-crypto", "github.com/go-git", "github.com/urfave/cli", "golang.org/x/term"}},
 		{"gpgio", []string{mod, "github.com/pquerna/otp", "github.com/go-git", "github.com/urfave/cli", "golang.org/x/term"}},
 		{"passstore", []string{mod + "gpgio", mod + "otp", mod + "internal/app", "github.com/ProtonMail/go-crypto", "github.com/urfave/cli", "golang.org/x/term"}},
+		{"ageio", []string{mod, "github.com/ProtonMail/go-crypto", "github.com/go-git", "github.com/urfave/cli", "golang.org/x/term", "github.com/pquerna/otp"}},
+		{"storeconf", []string{mod, "github.com/ProtonMail/go-crypto", "github.com/urfave/cli", "golang.org/x/term", "github.com/pquerna/otp", "filippo.io/age"}},
 	}
 	for _, r := range rules {
 		deps := goList(t, "-deps", "./"+r.pkg+"/...")
