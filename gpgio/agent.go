@@ -308,6 +308,11 @@ func keyDescription(cand candidate) string {
 		algo = "ELG"
 	case packet.PubKeyAlgoECDH:
 		algo = "ECDH"
+		if p, err := ecdhParams(pub); err == nil {
+			if n := curveBits(p.oid); n > 0 {
+				bits = uint16(n)
+			}
+		}
 	}
 	main := pub.KeyId
 	if cand.primary != nil {
@@ -363,4 +368,24 @@ func (c *Client) canPrompt(ctx context.Context, a *assuanConn, gripHex string) (
 		}
 	}
 	return false, nil
+}
+
+// curveBits is gpg's size of an ECDH curve (the MPI bit length of the
+// point would count the prefix byte).
+func curveBits(oid []byte) int {
+	switch hex.EncodeToString(oid) {
+	case "2b060104019755010501": // Curve25519
+		return 255
+	case "2a8648ce3d030107", "2b2403030208010107": // NIST P-256, brainpoolP256r1
+		return 256
+	case "2b81040022", "2b240303020801010b": // NIST P-384, brainpoolP384r1
+		return 384
+	case "2b240303020801010d": // brainpoolP512r1
+		return 512
+	case "2b81040023": // NIST P-521
+		return 521
+	case "2b656f": // X448
+		return 448
+	}
+	return 0
 }

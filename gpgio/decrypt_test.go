@@ -264,7 +264,8 @@ func TestAgentPaths(t *testing.T) {
 			t.Fatalf("Decrypt = %q, %v", got, err)
 		}
 		if len(descs) != 1 || !strings.Contains(descs[0], `"`+testkeys.Protected.UID+`"`) ||
-			!strings.Contains(descs[0], "ID "+testkeys.Protected.SubID+",") {
+			!strings.Contains(descs[0], "\n255-bit ECDH key, ID "+testkeys.Protected.SubID+",\ncreated ") ||
+			!strings.HasSuffix(descs[0], " (main key ID 614A9E54457E0F8D).\n") {
 			t.Errorf("passphrase prompt = %q", descs)
 		}
 		// The protocol trace shows D payloads as sizes, never secrets.
