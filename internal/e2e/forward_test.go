@@ -74,9 +74,17 @@ func TestDropInWithoutRealPass(t *testing.T) {
 	} {
 		r := runEnv(t, env, nil, filepath.Join(drop, "pass"), "show", "x")
 		// compat §5.3's line, optionally followed by a hint line.
-		if r.code != 1 || r.stdout != "" || !strings.HasPrefix(r.stderr, "Error: the real pass was not found in PATH.\n") {
-			t.Errorf("env %q: got %s", env, r)
+		if r.code != 1 || r.stdout != "" || !strings.HasPrefix(r.stderr, "Error: the real pass was not found in PATH.\n") ||
+			!strings.Contains(r.stderr, "show") {
+			t.Errorf("env %q: got %s\nwant compat's error naming the subcommand", env, r)
 		}
+	}
+	// Without pass (and without gpg on PATH), `pass otp NAME` still works:
+	// someone without pass gets a working `pass otp NAME` for aws-vault.
+	s.insert(t, arn, uriAWS+"\n")
+	r := runEnv(t, s.with("PATH="+drop), nil, filepath.Join(drop, "pass"), "otp", "--at", "1234567890", arn)
+	if want := oathtool(t, awsSecret, 1234567890) + "\n"; r.code != 0 || r.stdout != want {
+		t.Errorf("pass otp without a real pass or gpg on PATH: %s\nwant %q", r, want)
 	}
 	// PASSOTP_PASS picks the real pass explicitly (PATH holds only the
 	// drop-in and what `pass show` runs: bash for its #! line, getopt, tty).
@@ -86,7 +94,7 @@ func TestDropInWithoutRealPass(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r := runEnv(t, s.with("PATH="+drop+":"+tools, "PASSOTP_PASS=/usr/bin/pass"), nil, filepath.Join(drop, "pass"), "show", "x")
+	r = runEnv(t, s.with("PATH="+drop+":"+tools, "PASSOTP_PASS=/usr/bin/pass"), nil, filepath.Join(drop, "pass"), "show", "x")
 	if r.code != 1 || !strings.Contains(r.stderr, "Error: x is not in the password store.") {
 		t.Errorf("PASSOTP_PASS=/usr/bin/pass pass show x: %s", r)
 	}
