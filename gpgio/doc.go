@@ -22,6 +22,26 @@
 //   - the OpenPGP decrypt driver and native encryption (go-crypto);
 //   - running gpg when the native path cannot decide.
 //
+// # Modes
+//
+// [Auto] (PASSOTP_GPG=auto, the default) decrypts natively: first with
+// unprotected key files, then through gpg-agent (HAVEKEY, PKDECRYPT), and
+// runs `gpg -d` only when the message uses something the native path does
+// not support (Twofish, Camellia, IDEA, Blowfish, SKESK, v5/v6 packets,
+// unknown curves), when no native source holds the key, or when the agent
+// cannot be reached. [NativeOnly] (PASSOTP_GPG=native) returns those
+// errors instead. [GPGOnly] (PASSOTP_GPG=gpg, and whenever
+// PASSWORD_STORE_GPG_OPTS is set) always runs gpg with pass's command lines.
+//
+// # Differences from gpg
+//
+// Signatures inside entries are ignored, as pass ignores them. With a
+// locked key, no terminal, no display and no cached passphrase, Decrypt
+// returns [ErrNoPinentry] at once (it asks the agent with KEYINFO and
+// GETINFO) instead of letting gpg-agent spend about a second failing to
+// start pinentry. An integrity failure is reported and never retried
+// with gpg.
+//
 // # What it refuses to do
 //
 // It never writes to the GnuPG home, never unprotects a key itself (the
