@@ -63,10 +63,7 @@ func (a *App) incrementHOTP(ctx context.Context, name string) (otp.Code, error) 
 	defer clear(entry)
 	// The OTP data code uses (otp.Lookup: the first otpauth:// line, else
 	// gopass's keys), chosen by --line/--label when given.
-	m, err := otp.Lookup(entry, a.selector())
-	if errors.Is(err, otp.ErrNotFound) {
-		return otp.Code{}, &noSecretError{name: name}
-	}
+	m, err := a.lookupKey(entry, name)
 	if err != nil {
 		return otp.Code{}, err
 	}

@@ -5,6 +5,7 @@ package app
 // first otpauth:// line, else gopass's keys (otp.Lookup).
 
 import (
+	"errors"
 	"strconv"
 
 	"github.com/passotp/passotp/otp"
@@ -35,4 +36,32 @@ func (a *App) setSelector(line, label string) error {
 	sel.Label = label
 	a.stores.sel = sel
 	return nil
+}
+
+// lookupKey picks the OTP data of a decrypted entry for code, uri and
+// HOTP: otp.Lookup with this invocation's selection, its errors mapped to
+// pass-otp's words (name as the user gave it).
+func (a *App) lookupKey(entry []byte, name string) (*otp.Match, error) {
+	m, err := otp.Lookup(entry, a.selector())
+	switch {
+	case errors.Is(err, otp.ErrNotFound):
+		return nil, &noSecretError{name: name}
+	case errors.Is(err, otp.ErrAmbiguous):
+		return nil, &ambiguousError{name: name, label: a.selector().Label, err: err}
+	}
+	return m, err
+}
+
+// ambiguousError is a --label that matches several OTPs of one entry.
+type ambiguousError struct {
+	name, label string
+	err         error
+}
+
+func (e *ambiguousError) Error() string { return e.name + ": " + e.err.Error() }
+func (e *ambiguousError) Unwrap() error { return e.err }
+
+// Message implements messager.
+func (e *ambiguousError) Message() string {
+	return "Error: the label '" + e.label + "' matches several OTP secrets in " + e.name + "; choose one with --line."
 }
