@@ -225,9 +225,20 @@ func FuzzAssuan(f *testing.F) {
 		if err != nil || s != string(in) {
 			t.Errorf("percent-plus round trip failed for %q", in)
 		}
-		// Property 3: the value parser never reads out of bounds.
+		// Property 3: the agent-result parsers stay in bounds, and an
+		// error comes with zero values.
 		if v, err := parseValueSexp(in); err == nil && len(v) > len(in) {
 			t.Errorf("value longer than input")
+		} else if err != nil && v != nil {
+			t.Errorf("parseValueSexp: error with a value")
+		}
+		if f, err := parsePKESKBody(in); err != nil && f != nil {
+			t.Errorf("parsePKESKBody: error with fields")
+		} else if err == nil {
+			_ = ciphertextSexp(f)
+		}
+		if m, err := stripPKCS1(in); err == nil && len(m) >= len(in) {
+			t.Errorf("stripPKCS1 removed nothing")
 		}
 	})
 }

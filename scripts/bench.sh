@@ -12,6 +12,8 @@
 # init times of the passotp binary (GODEBUG=inittrace=1).
 #
 # Usage: scripts/bench.sh [RUNS]      (from anywhere inside the repository)
+# Build flags come from GOFLAGS, e.g. GOFLAGS=-tags=urfave_cli_no_docs drops
+# urfave/cli's man-page renderer (go-md2man, blackfriday) and its init time.
 # Needs: go, gpg, gpgconf, pass with pass-otp, oathtool, bash >= 5.
 # Nothing outside the sandbox is touched; only the sandbox's own gpg-agent
 # is stopped at the end (gpgconf --homedir SANDBOX --kill all).
