@@ -10,7 +10,7 @@
 #
 # Locations follow pass-otp's Makefile and can be overridden in the
 # environment: DESTDIR, PREFIX, BINDIR, LIBDIR, SYSTEM_EXTENSION_DIR, MANDIR,
-# BASHCOMPDIR, ZSHCOMPDIR, FISHCOMPDIR. Bash 3.2 compatible (macOS).
+# BASHCOMPDIR, ZSHCOMPDIR, FISHCOMPDIR, FISHCONFDIR. Bash 3.2 compatible (macOS).
 set -eu
 
 usage() {
@@ -25,7 +25,7 @@ Usage: install.sh [--user] [--as-pass] [--uninstall] [--bin FILE]
   --bin FILE   install FILE instead of building ./cmd/passotp with go
 
 Environment: DESTDIR PREFIX BINDIR LIBDIR SYSTEM_EXTENSION_DIR MANDIR BASHCOMPDIR
-ZSHCOMPDIR FISHCOMPDIR (see the passotp(1) man page, section INSTALL), GO.
+ZSHCOMPDIR FISHCOMPDIR FISHCONFDIR (see the passotp(1) man page, section INSTALL), GO.
 EOF
 }
 
@@ -69,6 +69,7 @@ if [ $user = 1 ]; then
 	BASHCOMPDIR=${BASHCOMPDIR:-$data/bash-completion/completions}
 	ZSHCOMPDIR=${ZSHCOMPDIR:-$data/zsh/site-functions}
 	FISHCOMPDIR=${FISHCOMPDIR:-${XDG_CONFIG_HOME:-$HOME/.config}/fish/completions}
+	FISHCONFDIR=${FISHCONFDIR:-${XDG_CONFIG_HOME:-$HOME/.config}/fish/conf.d}
 	store=${PASSWORD_STORE_DIR:-$HOME/.password-store}
 	EXTDIR=${PASSWORD_STORE_EXTENSIONS_DIR:-${store%/}/.extensions}
 	PROFILE_SH=$data/passotp/profile.sh
@@ -93,6 +94,7 @@ else
 	fi
 	ZSHCOMPDIR=${ZSHCOMPDIR:-$PREFIX/share/zsh/site-functions}
 	FISHCOMPDIR=${FISHCOMPDIR:-$PREFIX/share/fish/vendor_completions.d}
+	FISHCONFDIR=${FISHCONFDIR:-$PREFIX/share/fish/vendor_conf.d}
 	if [ -z "${SYSTEM_EXTENSION_DIR:-}" ]; then
 		SYSTEM_EXTENSION_DIR=$(pass_extension_dir || true)
 		SYSTEM_EXTENSION_DIR=${SYSTEM_EXTENSION_DIR:-$LIBDIR/password-store/extensions}
@@ -135,6 +137,7 @@ if [ $uninstall = 1 ]; then
 	remove "$D$BASHCOMPDIR/passotp"
 	remove "$D$ZSHCOMPDIR/_passotp"
 	remove "$D$FISHCOMPDIR/passotp.fish"
+	remove "$D$FISHCONFDIR/passotp-pass.fish"
 	if [ -n "$PROFILE_SH" ]; then
 		remove "$D$PROFILE_SH"
 		rmdir "$D$(dirname "$PROFILE_SH")" 2>/dev/null || true
@@ -143,7 +146,7 @@ if [ $uninstall = 1 ]; then
 	exit 0
 fi
 
-for f in scripts/otp.bash man/passotp.1 completions/passotp.bash completions/_passotp completions/passotp.fish; do
+for f in scripts/otp.bash man/passotp.1 completions/passotp.bash completions/_passotp completions/passotp.fish completions/passotp-pass.fish; do
 	[ -f "$root/$f" ] || die "$root/$f is missing: run install.sh from a passotp checkout"
 done
 
@@ -190,6 +193,7 @@ put "$root/man/passotp.1" 0644 "$D$MANDIR/man1/passotp.1"
 put "$root/completions/passotp.bash" 0644 "$D$BASHCOMPDIR/passotp"
 put "$root/completions/_passotp" 0644 "$D$ZSHCOMPDIR/_passotp"
 put "$root/completions/passotp.fish" 0644 "$D$FISHCOMPDIR/passotp.fish"
+put "$root/completions/passotp-pass.fish" 0644 "$D$FISHCONFDIR/passotp-pass.fish"
 
 if [ $as_pass = 1 ]; then
 	link=$D$BINDIR/pass

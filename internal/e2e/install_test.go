@@ -98,6 +98,7 @@ func TestInstallDestdir(t *testing.T) {
 		"etc/bash_completion.d/passotp":                          "rw-r--r--",
 		"usr/local/share/zsh/site-functions/_passotp":            "rw-r--r--",
 		"usr/local/share/fish/vendor_completions.d/passotp.fish": "rw-r--r--",
+		"usr/local/share/fish/vendor_conf.d/passotp-pass.fish":   "rw-r--r--",
 	}
 	if got, w := strings.Join(keys(first), "\n"), strings.Join(keys(want), "\n"); got != w {
 		t.Fatalf("installed files:\n%s\nwant:\n%s", got, w)
@@ -112,6 +113,7 @@ func TestInstallDestdir(t *testing.T) {
 		{"etc/bash_completion.d/passotp", "completions/passotp.bash"},
 		{"usr/local/share/zsh/site-functions/_passotp", "completions/_passotp"},
 		{"usr/local/share/fish/vendor_completions.d/passotp.fish", "completions/passotp.fish"},
+		{"usr/local/share/fish/vendor_conf.d/passotp-pass.fish", "completions/passotp-pass.fish"},
 	} {
 		a, _ := os.ReadFile(filepath.Join(dest, f.installed))
 		b, _ := os.ReadFile(filepath.Join(root, f.source))
@@ -194,7 +196,8 @@ func TestInstallUser(t *testing.T) {
 	}
 	for _, f := range []string{".local/bin/passotp", ".password-store/.extensions/otp.bash",
 		".local/share/man/man1/passotp.1", ".local/share/bash-completion/completions/passotp",
-		".local/share/zsh/site-functions/_passotp", ".config/fish/completions/passotp.fish"} {
+		".local/share/zsh/site-functions/_passotp", ".config/fish/completions/passotp.fish",
+		".config/fish/conf.d/passotp-pass.fish"} {
 		if _, err := os.Stat(filepath.Join(s.home, f)); err != nil {
 			t.Errorf("not installed: %v", err)
 		}

@@ -114,27 +114,41 @@ func zshBracket(s string) string {
 	return r.Replace(s)
 }
 
-// Fish returns the fish completion script (completions/passotp.fish).
+// Fish returns the fish completion script for passotp
+// (completions/passotp.fish, autoloaded from a completions directory).
 func Fish(m Model) ([]byte, error) {
+	return fish(m, "passotp", "__passotp_needs_command", "",
+		"fish completion for passotp(1), loaded on demand from a completions directory.")
+}
+
+// FishPass returns the fish snippet that completes `pass otp ...`
+// (completions/passotp-pass.fish). fish's own pass completion has no
+// extension hook and is autoloaded, so this goes in a conf.d directory,
+// which fish reads at start-up, and adds to it.
+func FishPass(m Model) ([]byte, error) {
+	return fish(m, "pass", "__passotp_pass_needs_command", "__passotp_pass_otp; and ",
+		"fish completion for `pass otp` (passotp's pass extension): install it in a\n# conf.d directory (~/.config/fish/conf.d), which fish reads at start-up.")
+}
+
+func fish(m Model, prog, needs, base, header string) ([]byte, error) {
 	var b strings.Builder
 	var names []string
 	for _, c := range m.Commands {
 		names = append(names, c.Names()...)
 	}
-	all := strings.Join(names, " ")
 	for _, c := range m.Commands {
 		for _, n := range c.Names() {
-			fmt.Fprintf(&b, "complete -c passotp -n '__passotp_needs_command' -f -a %s -d %s\n", n, fishQuote(c.Usage))
+			fmt.Fprintf(&b, "complete -c %s -n '%s' -f -a %s -d %s\n", prog, needs, n, fishQuote(c.Usage))
 		}
 	}
 	b.WriteString("\n")
 	for _, c := range m.Commands {
-		cond := fmt.Sprintf("__fish_seen_subcommand_from %s", strings.Join(c.Names(), " "))
+		cond := base + fmt.Sprintf("__fish_seen_subcommand_from %s", strings.Join(c.Names(), " "))
 		if c.Name == "code" {
-			cond = fmt.Sprintf("not __fish_seen_subcommand_from %s", strings.Join(without(names, c.Names()), " "))
+			cond = base + fmt.Sprintf("not __fish_seen_subcommand_from %s", strings.Join(without(names, c.Names()), " "))
 		}
 		for _, f := range c.Flags {
-			fmt.Fprintf(&b, "complete -c passotp -n %s", fishQuote(cond))
+			fmt.Fprintf(&b, "complete -c %s -n %s", prog, fishQuote(cond))
 			if f.Short != "" {
 				fmt.Fprintf(&b, " -s %s", f.Short)
 			}
@@ -153,14 +167,14 @@ func Fish(m Model) ([]byte, error) {
 			b.WriteString("\n")
 		}
 		if c.Entries {
-			fmt.Fprintf(&b, "complete -c passotp -n %s -f -a '(__passotp_entries)'\n", fishQuote(cond))
+			fmt.Fprintf(&b, "complete -c %s -n %s -f -a '(__passotp_entries)'\n", prog, fishQuote(cond))
 		} else {
-			fmt.Fprintf(&b, "complete -c passotp -n %s -f\n", fishQuote(cond))
+			fmt.Fprintf(&b, "complete -c %s -n %s -f\n", prog, fishQuote(cond))
 		}
 	}
-	var data struct{ Body, Commands string }
+	var data struct{ Header, Body string }
+	data.Header = header
 	data.Body = b.String()
-	data.Commands = all
 	return execute("passotp.fish.tmpl", data)
 }
 

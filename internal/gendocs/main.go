@@ -9,8 +9,9 @@
 //	go run ./internal/gendocs
 //
 // It writes man/passotp.1.md (the go-md2man source), man/passotp.1 (the
-// rendered page), completions/passotp.bash, completions/_passotp (zsh) and
-// completions/passotp.fish. The tests regenerate everything in memory and
+// rendered page), completions/passotp.bash, completions/_passotp (zsh),
+// completions/passotp.fish and completions/passotp-pass.fish (fish's
+// `pass otp`, a conf.d snippet). The tests regenerate everything in memory and
 // compare it with the committed files (`go test ./internal/gendocs -update`
 // rewrites them). gendocs is a separate program so that the man page
 // renderer is never linked into, nor initialised by, the passotp binary.
@@ -67,6 +68,7 @@ func Generate(a *cli.App) (map[string][]byte, error) {
 		{"completions/passotp.bash", Bash},
 		{"completions/_passotp", Zsh},
 		{"completions/passotp.fish", Fish},
+		{"completions/passotp-pass.fish", FishPass},
 	} {
 		b, err := g.gen(m)
 		if err != nil {

@@ -61,6 +61,54 @@ func TestFishCompletion(t *testing.T) {
 	}
 }
 
+// TestFishPassCompletion checks completions/passotp-pass.fish: it adds
+// `pass otp ...` to fish's own pass completion (autoloaded as usual, so
+// fish runs with its normal configuration in a throwaway HOME) and leaves
+// pass's other commands alone.
+func TestFishPassCompletion(t *testing.T) {
+	testkeys.Require(t, "fish")
+	script, err := filepath.Abs("../../completions/passotp-pass.fish")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := completionStore(t)
+	for _, tc := range []struct {
+		line string
+		want []string
+	}{
+		{"pass otp arn:aws", []string{"arn:aws:iam::123456789012:mfa/alice", "arn:aws:iam::123456789012:mfa/div/bob"}},
+		{"pass otp ins", []string{"insert"}},
+		{"pass otp uri -", []string{"-c", "-q", "--clip", "--qrcode"}},
+		{"pass otp validate ", nil},
+		// pass's own commands are untouched: insert has -m, not --issuer.
+		{"pass insert --i", nil},
+		{"pass insert --m", []string{"--multiline"}},
+	} {
+		t.Run(tc.line, func(t *testing.T) {
+			t.Parallel()
+			home := t.TempDir()
+			cmd := exec.Command("fish", "-c", `source $argv[1]; complete -C $argv[2]`, script, tc.line)
+			cmd.Env = append(os.Environ(), "PASSWORD_STORE_DIR="+store, "HOME="+home, "XDG_CONFIG_HOME="+home+"/.config", "XDG_DATA_HOME="+home+"/.local/share")
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("fish: %v\n%s", err, out)
+			}
+			var got []string
+			for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+				if l != "" {
+					got = append(got, strings.SplitN(l, "\t", 2)[0])
+				}
+			}
+			sort.Strings(got)
+			want := append([]string(nil), tc.want...)
+			sort.Strings(want)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s<TAB>: got %q, want %q", tc.line, got, want)
+			}
+		})
+	}
+}
+
 // TestZshCompletion types into a real interactive zsh (under expect) with
 // completions/ on $fpath and compinit, presses TAB and Enter, and checks
 // the arguments a stub passotp function receives.
