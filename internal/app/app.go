@@ -74,8 +74,9 @@ type App struct {
 	PassMode bool   // invoked as `<prog> otp ...`
 
 	env      map[string]string
-	childEnv []string // cached result of [App.ChildEnv]
-	stores   storeSet // gopass mounts and passage (stores.go)
+	sleep    func(context.Context, time.Duration) error // nil: really wait (fresh.go)
+	childEnv []string                                   // cached result of [App.ChildEnv]
+	stores   storeSet                                   // gopass mounts and passage (stores.go)
 }
 
 // InsertOptions are the options of insert/add (compat §4.2).
@@ -144,8 +145,7 @@ func Main(args []string, stdin *os.File, stdout, stderr io.Writer, environ []str
 	if TestOnlyNow {
 		if v := a.Getenv("PASSOTP_TEST_NOW"); v != "" {
 			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-				t := time.Unix(n, 0)
-				a.Now = func() time.Time { return t }
+				a.fixClock(time.Unix(n, 0))
 			}
 		}
 	}

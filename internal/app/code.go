@@ -19,8 +19,7 @@ func trimSlash(name string) string {
 	return strings.TrimSuffix(name, "/")
 }
 
-// readKey decrypts the entry name and picks its OTP data: the first
-// otpauth:// line, else gopass's keys, or what --line/--label select.
+// readKey decrypts the entry name and parses its first otpauth:// line.
 // With short set (uri) a missing entry is `Passfile not found`. The
 // decrypted entry is returned for callers that need more than the key.
 func (a *App) readKey(ctx context.Context, name string, short bool) (*otp.Key, error) {
@@ -42,11 +41,11 @@ func (a *App) readKey(ctx context.Context, name string, short bool) (*otp.Key, e
 		return nil, &decryptError{err: err, name: name}
 	}
 	defer clear(entry)
-	m, err := a.lookupKey(entry, name) // --line/--label, gopass keys (selector.go)
-	if err != nil {
-		return nil, err
+	start, end, ok := otp.Find(entry)
+	if !ok {
+		return nil, &noSecretError{name: name}
 	}
-	return m.Key, nil
+	return otp.Parse(string(entry[start:end]))
 }
 
 // runCode is `code NAME`.
@@ -80,14 +79,4 @@ func (a *App) runCode(ctx context.Context, o CodeOptions, name string) error {
 	}
 	_, err = fmt.Fprintln(a.Stdout, code.Value)
 	return err
-}
-
-// totp computes the TOTP code for now, honouring the fresh-code options of
-// issue 7 (fresh.go).
-func (a *App) totp(ctx context.Context, key *otp.Key, name string, o CodeOptions) (otp.Code, error) {
-	code, err := key.TOTP(a.Now())
-	if err != nil {
-		return otp.Code{}, &codeError{name: name, err: err}
-	}
-	return code, nil
 }

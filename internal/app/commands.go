@@ -51,6 +51,9 @@ func NewCLI() *cli.App {
 // newCLI builds the tree with actions bound to a.
 func (a *App) newCLI() *cli.App {
 	clip := &cli.BoolFlag{Name: flagClip, Aliases: []string{"c"}}
+	// --line/--label (selector.go): several OTPs in one entry.
+	lineFlag := &cli.StringFlag{Name: flagLine, Usage: "use the OTP on line `N` of the entry instead of the first"}
+	labelFlag := &cli.StringFlag{Name: flagLabel, Usage: "use the OTP whose label, issuer or account is `LABEL`"}
 	return &cli.App{
 		Name:  "passotp",
 		Usage: "a fast and safe drop-in replacement for pass otp",
@@ -86,6 +89,7 @@ func (a *App) newCLI() *cli.App {
 					&cli.StringFlag{Name: flagMinRemaining, Usage: "wait for the next code if fewer than `SECONDS` remain (also PASSOTP_MIN_REMAINING)"},
 					&cli.BoolFlag{Name: flagJSON, Usage: "print a JSON object with the code, seconds remaining, period, digits, type and name"},
 					&cli.StringFlag{Name: flagAt, Usage: "compute the code for `UNIX_SECONDS` instead of now (for tests)", Hidden: true},
+					lineFlag, labelFlag,
 				},
 				Action: a.codeAction,
 			},
@@ -134,6 +138,7 @@ func (a *App) newCLI() *cli.App {
 				Flags: []cli.Flag{
 					clip,
 					&cli.BoolFlag{Name: flagQRCode, Aliases: []string{"q"}, Usage: "display a QR code (--clip wins if both are given)"},
+					lineFlag, labelFlag,
 				},
 				Action: a.uriAction,
 			},
@@ -215,8 +220,27 @@ func (a *App) codeAction(c *cli.Context) error {
 		if err != nil {
 			return &badValueError{flag: flagAt, value: at}
 		}
-		t := time.Unix(n, 0)
-		a.Now = func() time.Time { return t }
+		a.fixClock(time.Unix(n, 0))
+	}
+	if !c.IsSet(flagFresh) {
+		v := a.Getenv("PASSOTP_FRESH")
+		b, ok := parseBool(v)
+		if !ok {
+			return &envError{name: "PASSOTP_FRESH", value: v, want: "1 or 0"}
+		}
+		o.Fresh = b
+	}
+	if !c.IsSet(flagMinRemaining) {
+		if v := a.Getenv("PASSOTP_MIN_REMAINING"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return &envError{name: "PASSOTP_MIN_REMAINING", value: v, want: "a whole number of seconds"}
+			}
+			o.MinRemaining = n
+		}
+	}
+	if err := a.setSelector(c.String(flagLine), c.String(flagLabel)); err != nil {
+		return err
 	}
 	return a.runCode(c.Context, o, c.Args().First())
 }
@@ -238,6 +262,9 @@ func (a *App) appendAction(c *cli.Context) error {
 }
 
 func (a *App) uriAction(c *cli.Context) error {
+	if err := a.setSelector(c.String(flagLine), c.String(flagLabel)); err != nil {
+		return err
+	}
 	return a.runURI(c.Context, c.Bool(flagClip), c.Bool(flagQRCode), c.Args().First())
 }
 
