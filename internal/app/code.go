@@ -19,7 +19,8 @@ func trimSlash(name string) string {
 	return strings.TrimSuffix(name, "/")
 }
 
-// readKey decrypts the entry name and parses its first otpauth:// line.
+// readKey decrypts the entry name and picks its OTP data: the first
+// otpauth:// line, else gopass's keys, or what --line/--label select.
 // With short set (uri) a missing entry is `Passfile not found`. The
 // decrypted entry is returned for callers that need more than the key.
 func (a *App) readKey(ctx context.Context, name string, short bool) (*otp.Key, error) {
@@ -41,11 +42,11 @@ func (a *App) readKey(ctx context.Context, name string, short bool) (*otp.Key, e
 		return nil, &decryptError{err: err, name: name}
 	}
 	defer clear(entry)
-	start, end, ok := otp.Find(entry)
-	if !ok {
-		return nil, &noSecretError{name: name}
+	m, err := a.lookupKey(entry, name) // --line/--label, gopass keys (selector.go)
+	if err != nil {
+		return nil, err
 	}
-	return otp.Parse(string(entry[start:end]))
+	return m.Key, nil
 }
 
 // runCode is `code NAME`.
