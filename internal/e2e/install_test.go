@@ -303,6 +303,7 @@ func TestInstallUserAsPass(t *testing.T) {
 // TestInstallBuilds runs install.sh without --bin: it builds cmd/passotp
 // itself (release flags, no man page renderer) and the result runs.
 func TestInstallBuilds(t *testing.T) {
+	t.Parallel()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		t.Fatal(err)
