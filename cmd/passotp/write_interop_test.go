@@ -367,7 +367,9 @@ func TestNoSecretInArgv(t *testing.T) {
 	}
 }
 
-func otpRedacted(s string) string { return strings.ReplaceAll(s, "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U", "REDACTED") }
+func otpRedacted(s string) string {
+	return strings.ReplaceAll(s, "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U", "REDACTED")
+}
 
 // TestRoundTripLive: entries written by passotp give the same live code
 // with pass otp, and entries written by pass otp give the same code with
