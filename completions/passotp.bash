@@ -143,10 +143,10 @@ _passotp_entries() {
 # _passotp_flags COMMAND: the options of COMMAND.
 _passotp_flags() {
 	case $1 in
-	code|show) echo "-c --clip -q --quiet --fresh --min-remaining --json" ;;
+	code|show) echo "-c --clip -q --quiet --fresh --min-remaining --json --line --label" ;;
 	insert|add) echo "-f --force -e --echo -s --secret -i --issuer -a --account -p --path" ;;
 	append) echo "-f --force -e --echo -s --secret -i --issuer -a --account" ;;
-	uri) echo "-c --clip -q --qrcode" ;;
+	uri) echo "-c --clip -q --qrcode --line --label" ;;
 	ls) echo "--codes" ;;
 	validate) echo "" ;;
 	help) echo "" ;;
@@ -159,11 +159,15 @@ _passotp_flags() {
 _passotp_argflag() {
 	case $1:$2 in
 	code:--min-remaining) echo min-remaining ;;
+	code:--line) echo line ;;
+	code:--label) echo label ;;
 	insert:-i|insert:--issuer) echo issuer ;;
 	insert:-a|insert:--account) echo account ;;
 	insert:-p|insert:--path) echo path ;;
 	append:-i|append:--issuer) echo issuer ;;
 	append:-a|append:--account) echo account ;;
+	uri:--line) echo line ;;
+	uri:--label) echo label ;;
 	esac
 }
 

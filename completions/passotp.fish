@@ -54,6 +54,8 @@ complete -c passotp -n 'not __fish_seen_subcommand_from insert add append uri ls
 complete -c passotp -n 'not __fish_seen_subcommand_from insert add append uri ls validate help version' -l fresh -d 'never hand out a time step twice: wait for the next code if this one was already given (also PASSOTP_FRESH=1)'
 complete -c passotp -n 'not __fish_seen_subcommand_from insert add append uri ls validate help version' -l min-remaining -x -d 'wait for the next code if fewer than SECONDS remain (also PASSOTP_MIN_REMAINING)'
 complete -c passotp -n 'not __fish_seen_subcommand_from insert add append uri ls validate help version' -l json -d 'print a JSON object with the code, seconds remaining, period, digits, type and name'
+complete -c passotp -n 'not __fish_seen_subcommand_from insert add append uri ls validate help version' -l line -x -d 'use the OTP on line N of the entry instead of the first'
+complete -c passotp -n 'not __fish_seen_subcommand_from insert add append uri ls validate help version' -l label -x -d 'use the OTP whose label, issuer or account is LABEL'
 complete -c passotp -n 'not __fish_seen_subcommand_from insert add append uri ls validate help version' -f -a '(__passotp_entries)'
 complete -c passotp -n '__fish_seen_subcommand_from insert add' -s f -l force -d 'overwrite an existing entry without asking'
 complete -c passotp -n '__fish_seen_subcommand_from insert add' -s e -l echo -d 'echo the input and ask once'
@@ -70,6 +72,8 @@ complete -c passotp -n '__fish_seen_subcommand_from append' -s a -l account -x -
 complete -c passotp -n '__fish_seen_subcommand_from append' -f -a '(__passotp_entries)'
 complete -c passotp -n '__fish_seen_subcommand_from uri' -s c -l clip
 complete -c passotp -n '__fish_seen_subcommand_from uri' -s q -l qrcode -d 'display a QR code (--clip wins if both are given)'
+complete -c passotp -n '__fish_seen_subcommand_from uri' -l line -x -d 'use the OTP on line N of the entry instead of the first'
+complete -c passotp -n '__fish_seen_subcommand_from uri' -l label -x -d 'use the OTP whose label, issuer or account is LABEL'
 complete -c passotp -n '__fish_seen_subcommand_from uri' -f -a '(__passotp_entries)'
 complete -c passotp -n '__fish_seen_subcommand_from ls' -l codes -d 'print each entry\'s current code and its seconds left'
 complete -c passotp -n '__fish_seen_subcommand_from ls' -f -a '(__passotp_entries)'
