@@ -57,7 +57,7 @@ func (r *recordingConn) flush(b *bytes.Buffer, prefix string) {
 		if i < 0 {
 			return
 		}
-		r.lines = append(r.lines, prefix+string(b.Next(i+1)[:i]))
+		r.lines = append(r.lines, prefix+string(b.Next(i + 1)[:i]))
 	}
 }
 
