@@ -158,6 +158,9 @@ func (c *Client) Decrypt(ctx context.Context, ciphertext io.Reader) ([]byte, err
 	c.tracef("gpgio: native decrypt: %v; running gpg", err)
 	pt, gerr := c.gpgDecrypt(ctx, data)
 	if errors.Is(gerr, ErrNoGPG) {
+		if errors.Is(err, ErrNoSecretKey) || errors.Is(err, ErrNoAgent) {
+			return nil, err // gpg could only have said more; say what we know
+		}
 		return nil, fmt.Errorf("%w (needed because of: %v)", ErrNoGPG, err)
 	}
 	return pt, gerr

@@ -153,6 +153,10 @@ func TestDecryptFallback(t *testing.T) {
 		if _, err := native.Decrypt(context.Background(), bytes.NewReader(ct)); !errors.Is(err, ErrNoSecretKey) {
 			t.Errorf("NativeOnly error = %v, want ErrNoSecretKey", err)
 		}
+		noGPG := openTest(t, other, Auto, func(o *Options) { o.Env = []string{"PATH=" + t.TempDir()} })
+		if _, err := noGPG.Decrypt(context.Background(), bytes.NewReader(ct)); !errors.Is(err, ErrNoSecretKey) {
+			t.Errorf("Auto without gpg = %v, want ErrNoSecretKey", err)
+		}
 		dir, log := fakeGPG(t, "gpg")
 		auto := openTest(t, other, Auto, func(o *Options) { o.Env = append(o.Env, "PATH="+dir) })
 		auto.Decrypt(context.Background(), bytes.NewReader(ct))
