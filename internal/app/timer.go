@@ -13,7 +13,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -133,16 +135,17 @@ func sleepDuration(s string) (time.Duration, bool) {
 			mult, s = 24*time.Hour, s[:n-1]
 		}
 	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 || f != f || s == "" || strings.ContainsAny(s, "xXpPnN_") {
+	if s == "" || strings.ContainsAny(s, "xXpPnN_") { // no hex, inf, nan
 		return 0, false
 	}
-	const max = float64(1<<63-1) / float64(time.Nanosecond)
-	d := f * float64(mult)
-	if d > max {
-		d = max
+	f, err := strconv.ParseFloat(s, 64)
+	if (err != nil && !errors.Is(err, strconv.ErrRange)) || f < 0 {
+		return 0, false
 	}
-	return time.Duration(d), true
+	if d := f * float64(mult); d < float64(math.MaxInt64) {
+		return time.Duration(d), true
+	}
+	return math.MaxInt64, true // sleep's "forever"
 }
 
 // endTimers sends SIGTERM to every process of this user whose command line
