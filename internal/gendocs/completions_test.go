@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/passotp/passotp/internal/app"
 	"github.com/passotp/passotp/internal/testkeys"
 )
 
@@ -80,7 +81,33 @@ for r in "${COMPREPLY[@]}"; do printf '%s\0' "$r"; done
 	return got
 }
 
-var commandWords = []string{"code", "show", "insert", "add", "append", "uri", "ls", "validate", "help", "version"}
+// flagWords lists the option words of a command of the tree that start
+// with prefix, in the tree's order (what the completion offers).
+func flagWords(cmd, prefix string) []string {
+	var out []string
+	for _, c := range FromApp(app.NewCLI()).Commands {
+		if c.Name != cmd {
+			continue
+		}
+		for _, f := range c.Flags {
+			for _, w := range f.Words() {
+				if strings.HasPrefix(w, prefix) {
+					out = append(out, w)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// commandWords lists every command name and alias of the tree, in order.
+var commandWords = func() []string {
+	var out []string
+	for _, c := range FromApp(app.NewCLI()).Commands {
+		out = append(out, c.Names()...)
+	}
+	return out
+}()
 
 var completionCases = []struct {
 	name  string
@@ -107,7 +134,7 @@ var completionCases = []struct {
 	{"code flags", "-", []string{"-"}, []string{"-c", "--clip", "-q", "--quiet", "--fresh", "--min-remaining", "--json", "--line", "--label"}},
 	{"flag after name", "plain --c", []string{"plain", "--c"}, []string{"--clip"}},
 	{"subcommand word", "ins", []string{"ins"}, []string{"insert"}},
-	{"insert flags", "insert --", []string{"insert", "--"}, []string{"--force", "--echo", "--secret", "--issuer", "--account", "--path"}},
+	{"insert flags", "insert --", []string{"insert", "--"}, flagWords("insert", "--")},
 	{"insert path folders", "insert -p ", []string{"insert", "-p", ""}, []string{"ACME Co/", "arn:aws:iam::123456789012:mfa/", "dir/"}},
 	{"insert issuer is free text", "insert --issuer ", []string{"insert", "--issuer", ""}, nil},
 	{"uri entries", "uri pl", []string{"uri", "pl"}, []string{"plain"}},
