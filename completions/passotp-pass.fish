@@ -50,7 +50,7 @@ complete -c pass -n '__passotp_pass_needs_command' -f -a validate -d 'Test if th
 complete -c pass -n '__passotp_pass_needs_command' -f -a help -d 'Show the usage of every command'
 complete -c pass -n '__passotp_pass_needs_command' -f -a version -d 'Show passotp\'s version'
 
-complete -c pass -n '__passotp_pass_otp; and not __fish_seen_subcommand_from insert add append uri ls validate help version' -s c -l clip
+complete -c pass -n '__passotp_pass_otp; and not __fish_seen_subcommand_from insert add append uri ls validate help version' -s c -l clip -d 'put the code on the clipboard instead of printing it; the previous content is restored after PASSWORD_STORE_CLIP_TIME seconds (45)'
 complete -c pass -n '__passotp_pass_otp; and not __fish_seen_subcommand_from insert add append uri ls validate help version' -s q -l quiet -d 'accepted for pass-otp compatibility; stdout holds only the code anyway'
 complete -c pass -n '__passotp_pass_otp; and not __fish_seen_subcommand_from insert add append uri ls validate help version' -l fresh -d 'never hand out a time step twice: wait for the next code if this one was already given (also PASSOTP_FRESH=1)'
 complete -c pass -n '__passotp_pass_otp; and not __fish_seen_subcommand_from insert add append uri ls validate help version' -l min-remaining -x -d 'wait for the next code if fewer than SECONDS remain (also PASSOTP_MIN_REMAINING)'
@@ -71,7 +71,7 @@ complete -c pass -n '__passotp_pass_otp; and __fish_seen_subcommand_from append'
 complete -c pass -n '__passotp_pass_otp; and __fish_seen_subcommand_from append' -s i -l issuer -x -d 'the issuer for --secret'
 complete -c pass -n '__passotp_pass_otp; and __fish_seen_subcommand_from append' -s a -l account -x -d 'the account for --secret'
 complete -c pass -n '__passotp_pass_otp; and __fish_seen_subcommand_from append' -f -a '(__passotp_entries)'
-complete -c pass -n '__passotp_pass_otp; and __fish_seen_subcommand_from uri' -s c -l clip
+complete -c pass -n '__passotp_pass_otp; and __fish_seen_subcommand_from uri' -s c -l clip -d 'put the URI on the clipboard instead of printing it; the previous content is restored after PASSWORD_STORE_CLIP_TIME seconds (45)'
 complete -c pass -n '__passotp_pass_otp; and __fish_seen_subcommand_from uri' -s q -l qrcode -d 'display a QR code (--clip wins if both are given)'
 complete -c pass -n '__passotp_pass_otp; and __fish_seen_subcommand_from uri' -l line -x -d 'use the OTP on line N of the entry instead of the first'
 complete -c pass -n '__passotp_pass_otp; and __fish_seen_subcommand_from uri' -l label -x -d 'use the OTP whose label, issuer or account is LABEL'

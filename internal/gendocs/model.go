@@ -55,6 +55,13 @@ func (f Flag) Words() []string {
 	return w
 }
 
+// fallbackUsage documents options the tree gives no usage text (the
+// clip flag that code and uri share); the tree's own text wins.
+var fallbackUsage = map[string]string{
+	"code/clip": "put the code on the clipboard instead of printing it; the previous content is restored after PASSWORD_STORE_CLIP_TIME seconds (45)",
+	"uri/clip":  "put the URI on the clipboard instead of printing it; the previous content is restored after PASSWORD_STORE_CLIP_TIME seconds (45)",
+}
+
 // noEntries lists the commands whose operands are not entry names.
 var noEntries = map[string]bool{"validate": true, "help": true, "version": true}
 
@@ -77,6 +84,11 @@ func FromApp(app *cli.App) Model {
 			Description: strings.TrimSpace(c.Description),
 			Flags:       flags(c.Flags),
 			Entries:     !noEntries[c.Name],
+		}
+		for i, f := range cmd.Flags {
+			if f.Usage == "" {
+				cmd.Flags[i].Usage = fallbackUsage[c.Name+"/"+f.Long]
+			}
 		}
 		m.Commands = append(m.Commands, cmd)
 		if c.Name == "code" {
