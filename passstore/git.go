@@ -83,7 +83,8 @@ func (s *Store) Commit(name, subject string) error {
 	}
 	rel = filepath.ToSlash(rel)
 	cfg := s.loadConfig(r)
-	sign := cfg.boolean("pass.signcommits") || cfg.boolean("commit.gpgsign")
+	signFlag := cfg.boolean("pass.signcommits") && !s.o.IgnoreSignCommits // pass's git commit -S
+	sign := signFlag || cfg.boolean("commit.gpgsign")
 	useGit := r.hasHooks(cfg)
 	if sign && (s.o.Signer == nil || (cfg.get("gpg.format") != "" && !strings.EqualFold(cfg.get("gpg.format"), "openpgp"))) {
 		useGit = true
@@ -94,7 +95,7 @@ func (s *Store) Commit(name, subject string) error {
 			return err
 		}
 	}
-	return s.commitExec(r, rel, subject, cfg.boolean("pass.signcommits"))
+	return s.commitExec(r, rel, subject, signFlag)
 }
 
 // findRepo returns the nearest work tree from dir up to root (both

@@ -418,6 +418,14 @@ func TestCommitSigned(t *testing.T) {
 		t.Errorf("log %q", got)
 	}
 
+	// passage ignores pass.signcommits.
+	s.o.IgnoreSignCommits = true
+	writeCommit(t, s, "signed", "2b\n", "Unsigned for passage.")
+	if out := gitIn(t, env, dir, "log", "-1", "--format=%G?"); out != "N\n" {
+		t.Errorf("passage commit signature status %q, want N", out)
+	}
+	s.o.IgnoreSignCommits = false
+
 	// A Signer that fails: a clear error, the entry stays written.
 	s.o.Signer = func(string) (Signer, error) { return nil, errors.New("no secret key") }
 	gitIn(t, env, dir, "config", "--unset", "pass.signcommits")

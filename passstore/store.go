@@ -71,6 +71,11 @@ type Options struct {
 	// ".gpg-id" (".age-recipients" for age stores).
 	RecipientsFile string
 
+	// IgnoreSignCommits makes pass.signcommits have no effect, as in
+	// passage, whose git_commit never adds -S; commit.gpgsign still signs,
+	// since git itself applies it.
+	IgnoreSignCommits bool
+
 	// CheckRecipientsFile, if set, is called by [Store.Write] with the
 	// path of the recipients file in use (never for Keys), after the
 	// directories are made and before encrypting, where pass runs
