@@ -13,7 +13,7 @@
 # _passotp_cw (the index of the word being completed). COMP_WORDS splits at
 # every COMP_WORDBREAKS character (`:`, `=`, `@`, ...), which entry names hold.
 _passotp_words() {
-	local line c q= word= i n=0 quoted=0
+	local line c q='' word='' i n=0
 	_passotp_w=()
 	if [[ -n ${COMP_LINE+set} ]]; then
 		line=${COMP_LINE:0:${COMP_POINT:-${#COMP_LINE}}}
@@ -55,7 +55,7 @@ _passotp_words() {
 # _passotp_dequote WORD: WORD without its shell quoting (backslashes, single
 # and double quotes), as the command will receive it.
 _passotp_dequote() {
-	local s=$1 out= c q=
+	local s=$1 out='' c q=''
 	while [[ -n $s ]]; do
 		c=${s:0:1}
 		s=${s:1}
@@ -86,7 +86,7 @@ _passotp_dequote() {
 # COMPREPLY, minus the part of CUR that bash will not replace (everything up
 # to the last COMP_WORDBREAKS character, e.g. `arn:aws:iam::` of an ARN).
 _passotp_reply() {
-	local cur=$1 keep= i c breaks=${COMP_WORDBREAKS//[[:space:]\"\']/}
+	local cur=$1 keep='' i c breaks=${COMP_WORDBREAKS//[[:space:]\"\']/}
 	shift
 	for ((i = ${#cur} - 1; i >= 0; i--)); do
 		c=${cur:i:1}
@@ -181,7 +181,9 @@ _passotp_complete() {
 	((cword < offset)) && return 0
 	if ((cword == offset)); then
 		if [[ $cur == -* ]]; then
-			_passotp_reply "$cur" $(_passotp_flags code)
+			local -a flags
+			read -ra flags <<<"$(_passotp_flags code)"
+			_passotp_reply "$cur" "${flags[@]}"
 		else
 			_passotp_reply "$cur" code show insert add append uri ls validate help version
 			_passotp_entries "$cur"
@@ -189,13 +191,13 @@ _passotp_complete() {
 		return 0
 	fi
 	case ${_passotp_w[offset]} in
-	insert|add) cmd=insert; first=$((offset + 1)) ;;
-	append) cmd=append; first=$((offset + 1)) ;;
-	uri) cmd=uri; first=$((offset + 1)) ;;
-	ls) cmd=ls; first=$((offset + 1)) ;;
-	validate) cmd=validate; first=$((offset + 1)) ;;
-	help) cmd=help; first=$((offset + 1)) ;;
-	version) cmd=version; first=$((offset + 1)) ;;
+	insert|add) cmd="insert"; first=$((offset + 1)) ;;
+	append) cmd="append"; first=$((offset + 1)) ;;
+	uri) cmd="uri"; first=$((offset + 1)) ;;
+	ls) cmd="ls"; first=$((offset + 1)) ;;
+	validate) cmd="validate"; first=$((offset + 1)) ;;
+	help) cmd="help"; first=$((offset + 1)) ;;
+	version) cmd="version"; first=$((offset + 1)) ;;
 	esac
 	prev=$(_passotp_dequote "${_passotp_w[cword - 1]}")
 	if ((cword - 1 >= first)); then
@@ -211,7 +213,9 @@ _passotp_complete() {
 	version) return 0 ;;
 	esac
 	if [[ $cur == -* ]]; then
-		_passotp_reply "$cur" $(_passotp_flags "$cmd")
+		local -a flags
+		read -ra flags <<<"$(_passotp_flags "$cmd")"
+		_passotp_reply "$cur" "${flags[@]}"
 	else
 		_passotp_entries "$cur"
 	fi
@@ -237,6 +241,7 @@ if ! complete -p pass &>/dev/null && ! complete -p -D &>/dev/null; then
 		/usr/local/etc/bash_completion.d/pass \
 		/opt/homebrew/etc/bash_completion.d/pass; do
 		if [[ -r $_passotp_f ]]; then
+			# shellcheck source=/dev/null
 			. "$_passotp_f"
 			break
 		fi

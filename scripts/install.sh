@@ -163,7 +163,9 @@ if [ -z "$bin" ]; then
 		die "go build failed"
 	bin=$tmp/passotp
 fi
-[ -f "$bin" ] && [ -x "$bin" ] || die "$bin is not an executable file"
+if ! [ -f "$bin" ] || ! [ -x "$bin" ]; then
+	die "$bin is not an executable file"
+fi
 
 # put SRC MODE DST: install SRC as DST, atomically (temporary file + rename).
 put() {
