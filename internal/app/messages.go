@@ -130,7 +130,10 @@ func userMessage(err error) string {
 	case errors.As(err, &ns):
 		return ns.name + ": OTP secret not found."
 	case errors.As(err, &de):
-		msg := gpgMessage(de.err)
+		msg, isAge := ageMessage(de.err) // age stores (stores.go)
+		if !isAge {
+			msg = gpgMessage(de.err)
+		}
 		if de.name != "" {
 			if msg != "" {
 				msg += "\n"
