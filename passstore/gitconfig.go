@@ -32,11 +32,14 @@ func (c *gitConfig) get(key string) string { return c.vals[key] }
 // boolean is git's --bool: true, yes, on, 1, or a key without value.
 func (c *gitConfig) boolean(key string) bool {
 	v, ok := c.vals[key]
-	if !ok {
-		return false
-	}
+	return ok && gitBool(v)
+}
+
+// gitBool is git's boolean: true, yes, on, a non-zero number, or a key
+// written without "=" (stored as NUL).
+func gitBool(v string) bool {
 	switch strings.ToLower(v) {
-	case "true", "yes", "on", "1", "\x00":
+	case "true", "yes", "on", "\x00":
 		return true
 	}
 	n, err := strconv.Atoi(v)
@@ -85,7 +88,7 @@ func (s *Store) loadConfig(r *repo) *gitConfig {
 	if c.xdg = s.env("XDG_CONFIG_HOME"); c.xdg == "" && c.home != "" {
 		c.xdg = c.home + "/.config"
 	}
-	if v := s.env("GIT_CONFIG_NOSYSTEM"); v == "" || v == "0" || strings.EqualFold(v, "false") {
+	if v := s.env("GIT_CONFIG_NOSYSTEM"); v == "" || !gitBool(v) {
 		sys := s.env("GIT_CONFIG_SYSTEM")
 		if sys == "" {
 			sys = "/etc/gitconfig"
