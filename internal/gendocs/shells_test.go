@@ -119,14 +119,16 @@ func TestZshCompletion(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := completionStore(t)
-	cases := []struct{ typed, want string }{
-		{`passotp arn:aws\t`, "arn:aws:iam::123456789012:mfa/"},
-		{`passotp arn:aws:iam::123456789012:mfa/al\t`, "arn:aws:iam::123456789012:mfa/alice"},
-		{`passotp ACME\t`, "ACME Co/"},
-		{`passotp ACME\\ Co/j\t`, "ACME Co/john.doe@email.com"},
-		{`passotp show pl\t`, "show plain"},
-		{`passotp ins\t`, "insert"},
-		{`passotp uri --q\t`, "uri --qrcode"},
+	// typed (expect's send syntax), echoed (text the completion adds, awaited
+	// before Enter), want (the arguments passotp receives).
+	cases := []struct{ typed, echoed, want string }{
+		{`passotp arn:aws\t`, "mfa/", "arn:aws:iam::123456789012:mfa/"},
+		{`passotp arn:aws:iam::123456789012:mfa/al\t`, "alice", "arn:aws:iam::123456789012:mfa/alice"},
+		{`passotp ACME\t`, "Co/", "ACME Co/"},
+		{`passotp ACME\\ Co/j\t`, "email.com", "ACME Co/john.doe@email.com"},
+		{`passotp show pl\t`, "plain", "show plain"},
+		{`passotp ins\t`, "insert", "insert"},
+		{`passotp uri --q\t`, "qrcode", "uri --qrcode"},
 	}
 	script := `set timeout 20
 spawn -noecho zsh -f -i
@@ -135,7 +137,10 @@ expect "READY> "
 `
 	for _, c := range cases {
 		script += `send "` + c.typed + `"
-sleep 0.5
+expect {
+	-re {` + regexp.QuoteMeta(c.echoed) + `} {}
+	timeout { exit 1 }
+}
 send "\r"
 expect {
 	-re {ARGS<[^>]*>} {}
