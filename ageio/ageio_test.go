@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"filippo.io/age"
@@ -304,5 +305,50 @@ func TestNoIdentities(t *testing.T) {
 	}
 	if _, err := ageio.Open(ageio.Options{}); err == nil {
 		t.Errorf("Open without HOME: no error")
+	}
+}
+
+// ls decrypts many entries at once with one Client: identities load once
+// (one passphrase prompt) and decryption is safe in parallel.
+func TestConcurrentDecrypt(t *testing.T) {
+	dir := t.TempDir()
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	prot := filepath.Join(dir, "identities")
+	if err := os.WriteFile(prot, protect(t, id.String()+"\n", "pw"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	calls := 0
+	c, err := ageio.Open(ageio.Options{IdentitiesFiles: []string{prot}, Passphrase: func(string) ([]byte, error) {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		return []byte("pw"), nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w, _ := age.Encrypt(&buf, id.Recipient())
+	w.Write([]byte(entry))
+	w.Close()
+	ct := buf.Bytes()
+	var wg sync.WaitGroup
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got, err := c.Decrypt(context.Background(), bytes.NewReader(ct))
+			if err != nil || string(got) != entry {
+				t.Errorf("Decrypt = %q, %v", got, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if calls != 1 {
+		t.Errorf("passphrase asked %d times, want 1", calls)
 	}
 }
