@@ -85,3 +85,41 @@ func FuzzGlobRegexp(f *testing.F) {
 		c.gitDirMatches("gitdir:"+pat, "/etc/gitconfig")
 	})
 }
+
+func TestGitConfigLoad(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	wt := t.TempDir()
+	writeFile(t, wt+"/.git/HEAD", "ref: refs/heads/main\n")
+	writeFile(t, home+"/.gitconfig", "[Pass]\n\tSignCommits\n[include]\n\tpath = inc\n[Remote \"Origin\"]\n\tURL = x\n[core]\n\tlogAllRefUpdates = false\n")
+	writeFile(t, home+"/inc", "[user]\n\tname = From Include\n")
+	writeFile(t, wt+"/.git/config", "[user]\n\tname = Repo # comment\n\temail = \"quoted ; x\"\n[commit]\n\tgpgsign = off\n")
+	writeFile(t, home+"/sys", "[user]\n\tname = System\n\tsigningkey = SYS\n")
+	s := Open(Options{Env: []string{"HOME=" + home, "GIT_CONFIG_SYSTEM=" + home + "/sys",
+		"GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=Foo.Sub.Bar", "GIT_CONFIG_VALUE_0=v"}})
+	c := s.loadConfig(workTreeAt(wt))
+	checks := []struct {
+		key, want string
+	}{
+		{"user.name", "Repo"},
+		{"user.email", "quoted ; x"},
+		{"user.signingkey", "SYS"},
+		{"remote.Origin.url", "x"},
+		{"foo.Sub.bar", "v"},
+	}
+	for _, ck := range checks {
+		if got := c.get(ck.key); got != ck.want {
+			t.Errorf("%s = %q, want %q", ck.key, got, ck.want)
+		}
+	}
+	if !c.boolean("pass.signcommits") {
+		t.Error("a key without value is not true")
+	}
+	if c.boolean("commit.gpgsign") || !c.isFalse("commit.gpgsign") || !c.isFalse("core.logallrefupdates") {
+		t.Error("false values misread")
+	}
+	nosys := Open(Options{Env: []string{"HOME=" + home, "GIT_CONFIG_SYSTEM=" + home + "/sys", "GIT_CONFIG_NOSYSTEM=yes"}})
+	if c := nosys.loadConfig(nil); c.get("user.signingkey") != "" || c.get("user.name") != "From Include" {
+		t.Errorf("GIT_CONFIG_NOSYSTEM: %q %q", c.get("user.signingkey"), c.get("user.name"))
+	}
+}
