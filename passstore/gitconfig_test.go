@@ -1,6 +1,7 @@
 package passstore
 
 import (
+	"os"
 	"regexp"
 	"testing"
 	"time"
@@ -122,4 +123,18 @@ func TestGitConfigLoad(t *testing.T) {
 	if c := nosys.loadConfig(nil); c.get("user.signingkey") != "" || c.get("user.name") != "From Include" {
 		t.Errorf("GIT_CONFIG_NOSYSTEM: %q %q", c.get("user.signingkey"), c.get("user.name"))
 	}
+}
+
+func FuzzGitConfig(f *testing.F) {
+	f.Add([]byte("[user]\n\tname = A\n[pass]\n\tsigncommits\n[includeIf \"gitdir:x/\"]\n\tpath = y\n"))
+	f.Add([]byte("[a \"b\\\"c\"]\nk = \"v;#\" ; c\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(dir+"/config", b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c := &gitConfig{vals: map[string]string{}, home: dir, gitDir: dir}
+		c.load(dir+"/config", 0) // never panics, never loops
+		c.boolean("pass.signcommits")
+	})
 }
