@@ -18,12 +18,13 @@ _passotp_words() {
 	if [[ -n ${COMP_LINE+set} ]]; then
 		line=${COMP_LINE:0:${COMP_POINT:-${#COMP_LINE}}}
 	else
-		# No COMP_LINE (a direct call): glue word-break tokens back together.
-		local k t prev=
-		line=
+		# No COMP_LINE (a direct call): glue the tokens made of word-break
+		# characters (`:`, `::`, `@`, ...) to their neighbours again.
+		local k t prev=''
+		line=''
 		for ((k = 0; k <= COMP_CWORD; k++)); do
 			t=${COMP_WORDS[k]}
-			if ((k > 0)) && [[ ${#t} == 1 && $COMP_WORDBREAKS == *"$t"* && $t != [\"\'] || ${#prev} == 1 && $COMP_WORDBREAKS == *"$prev"* && $prev != [\"\'] ]]; then
+			if ((k > 0)) && { _passotp_breaks "$t" || _passotp_breaks "$prev"; }; then
 				line+=$t
 			else
 				((k > 0)) && line+=" "
@@ -50,6 +51,16 @@ _passotp_words() {
 	done
 	_passotp_w[n]=$word
 	_passotp_cw=$n
+}
+
+# _passotp_breaks WORD: WORD is made only of COMP_WORDBREAKS characters
+# other than blanks and quotes.
+_passotp_breaks() {
+	local s=$1 breaks=${COMP_WORDBREAKS//[[:space:]\"\']/} i
+	[[ -n $s && -n $breaks ]] || return 1
+	for ((i = 0; i < ${#s}; i++)); do
+		[[ $breaks == *"${s:i:1}"* ]] || return 1
+	done
 }
 
 # _passotp_dequote WORD: WORD without its shell quoting (backslashes, single

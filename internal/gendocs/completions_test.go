@@ -52,11 +52,21 @@ func completionStore(t *testing.T) string {
 // output of the setup lines.
 func complete(t *testing.T, store, setup, fn, line string, words []string) []string {
 	t.Helper()
+	return completeIn(t, store, setup, fn, line, words, true)
+}
+
+// completeIn is complete; without withLine, COMP_LINE and COMP_POINT stay
+// unset, as when a caller sets only COMP_WORDS and COMP_CWORD.
+func completeIn(t *testing.T, store, setup, fn, line string, words []string, withLine bool) []string {
+	t.Helper()
+	setLine := "COMP_LINE=$1; COMP_POINT=${#COMP_LINE}"
+	if !withLine {
+		setLine = "unset COMP_LINE COMP_POINT"
+	}
 	script := `set -u
 export PASSWORD_STORE_DIR="$1"; shift
 ` + setup + `
-COMP_LINE=$1; shift
-COMP_POINT=${#COMP_LINE}
+` + setLine + `; shift
 COMP_WORDS=("$@")
 COMP_CWORD=$(( $# - 1 ))
 COMPREPLY=()
@@ -159,6 +169,12 @@ func TestBashCompletionStandalone(t *testing.T) {
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("passotp %s<TAB>: got %q, want %q", tc.line, got, tc.want)
 			}
+			// Only COMP_WORDS and COMP_CWORD: the words are glued back at
+			// the COMP_WORDBREAKS tokens.
+			got = completeIn(t, store, setup, "_passotp", "", words, false)
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("passotp %s<TAB> without COMP_LINE: got %q, want %q", tc.line, got, tc.want)
+			}
 		})
 	}
 }
@@ -187,6 +203,10 @@ func TestBashCompletionPassHook(t *testing.T) {
 					got := complete(t, store, order.setup, "_pass", "pass otp "+tc.line, words)
 					if !reflect.DeepEqual(got, tc.want) {
 						t.Errorf("pass otp %s<TAB>: got %q, want %q", tc.line, got, tc.want)
+					}
+					got = completeIn(t, store, order.setup, "_pass", "", words, false)
+					if !reflect.DeepEqual(got, tc.want) {
+						t.Errorf("pass otp %s<TAB> without COMP_LINE: got %q, want %q", tc.line, got, tc.want)
 					}
 				})
 			}
