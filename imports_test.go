@@ -18,6 +18,9 @@ func TestImportRules(t *testing.T) {
 	}{
 		{"otp", []string{mod, "github.com/ProtonMail/go-crypto", "github.com/go-git", "github.com/urfave/cli", "golang.org/x/term"}},
 		{"gpgio", []string{mod, "github.com/pquerna/otp", "github.com/go-git", "github.com/urfave/cli", "golang.org/x/term"}},
+		{"fresh", []string{mod + "gpgio", mod + "passstore", mod + "internal", "github.com/go-git", "github.com/urfave/cli", "golang.org/x/term"}},
+		{"ageio", []string{mod, "github.com/go-git", "github.com/urfave/cli", "golang.org/x/term"}},
+		{"storeconf", []string{mod, "github.com/urfave/cli", "golang.org/x/term", "github.com/ProtonMail/go-crypto"}},
 		{"passstore", []string{mod + "gpgio", mod + "otp", mod + "internal/app", "github.com/ProtonMail/go-crypto", "github.com/urfave/cli", "golang.org/x/term"}},
 		{"ageio", []string{mod, "github.com/ProtonMail/go-crypto", "github.com/go-git", "github.com/urfave/cli", "golang.org/x/term", "github.com/pquerna/otp"}},
 		{"storeconf", []string{mod, "github.com/ProtonMail/go-crypto", "github.com/urfave/cli", "golang.org/x/term", "github.com/pquerna/otp", "filippo.io/age"}},
