@@ -53,11 +53,18 @@ DESTDIR=${DESTDIR:-}
 os=$(uname -s)
 
 # The directory where the real pass looks for system extensions: it is
-# written into pass's script at build time.
+# written into pass's script at build time. The first pass on PATH may be
+# passotp's own symlink, so every one is tried.
 pass_extension_dir() {
-	local p
-	p=$(type -P pass 2>/dev/null) || return 1
-	sed -n 's/^SYSTEM_EXTENSION_DIR="\(.*\)"$/\1/p' "$p" 2>/dev/null | head -n 1
+	local p d
+	while IFS= read -r p; do
+		d=$(sed -n 's/^SYSTEM_EXTENSION_DIR="\(.*\)"$/\1/p' "$p" 2>/dev/null | head -n 1)
+		if [ -n "$d" ]; then
+			echo "$d"
+			return 0
+		fi
+	done < <(type -ap pass 2>/dev/null)
+	return 1
 }
 
 if [ $user = 1 ]; then

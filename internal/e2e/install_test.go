@@ -325,3 +325,19 @@ func TestInstallBuilds(t *testing.T) {
 		t.Errorf("go version -m: the build is not a no-docs build:\n%s", deps.stdout)
 	}
 }
+
+// TestInstallFindsPassExtensionDir: without SYSTEM_EXTENSION_DIR the
+// directory comes from the real pass's script, even when passotp's own
+// pass symlink is first on PATH (a reinstall).
+func TestInstallFindsPassExtensionDir(t *testing.T) {
+	testkeys.Require(t, "pass")
+	dest := t.TempDir()
+	drop := dropIn(t)
+	env := []string{"HOME=" + t.TempDir(), "PATH=" + drop + ":/usr/bin:/bin", "DESTDIR=" + dest, "PREFIX=/opt/x"}
+	if r := install(t, env); r.code != 0 {
+		t.Fatalf("install.sh: %s", r)
+	}
+	if _, err := os.Stat(filepath.Join(dest, "usr/lib/password-store/extensions/otp.bash")); err != nil {
+		t.Errorf("the shim is not in pass's own extension directory: %v", err)
+	}
+}
