@@ -260,3 +260,32 @@ func TestNotLinked(t *testing.T) {
 		}
 	}
 }
+
+// TestFromAppDefaultCommand: a tree without a code command gets one from
+// the app's own flags and usage, first.
+func TestFromAppDefaultCommand(t *testing.T) {
+	a := &cli.App{
+		Name:      "passotp",
+		Usage:     "print a code",
+		ArgsUsage: "pass-name",
+		Flags:     []cli.Flag{&cli.BoolFlag{Name: "clip", Aliases: []string{"c"}}},
+		Commands:  []*cli.Command{{Name: "uri"}},
+	}
+	m := FromApp(a)
+	if len(m.Commands) != 2 || m.Commands[0].Name != "code" || m.Commands[1].Name != "uri" {
+		t.Fatalf("commands: %+v", m.Commands)
+	}
+	c := m.Commands[0]
+	if c.Usage != "print a code" || c.ArgsUsage != "pass-name" || len(c.Flags) != 1 || c.Flags[0].Short != "c" || !c.Entries {
+		t.Errorf("code: %+v", c)
+	}
+	// The generators accept the small tree.
+	for _, gen := range []func(Model) ([]byte, error){Bash, Zsh, Fish, FishPass} {
+		if _, err := gen(m); err != nil {
+			t.Error(err)
+		}
+	}
+	if md := ManMarkdown(m); !strings.Contains(string(md), "**--clip**") {
+		t.Error("man page lacks --clip")
+	}
+}
