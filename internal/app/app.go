@@ -249,11 +249,10 @@ func (a *App) stdinTTY() string {
 	if a.Stdin == nil || !term.IsTerminal(int(a.Stdin.Fd())) {
 		return ""
 	}
+	// Linux names the terminal in /proc; elsewhere (no cgo ttyname) only
+	// GPG_TTY can name it, and pinentry gets no tty rather than a wrong one.
 	if name, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(int(a.Stdin.Fd()))); err == nil && strings.HasPrefix(name, "/dev/") {
 		return name
-	}
-	if a.Stdin.Name() != "" && strings.HasPrefix(a.Stdin.Name(), "/dev/") && isCharDevice(a.Stdin.Name()) {
-		return a.Stdin.Name()
 	}
 	return ""
 }
