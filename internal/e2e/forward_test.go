@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -13,16 +14,42 @@ import (
 // TestDropInForward runs aws-vault's keyring calls and other pass commands
 // through the `pass` symlink to passotp in one store and through the real
 // pass in another, and compares stdout, stderr, exit status and files.
+// With git, the commits (subjects and files) must match too.
 func TestDropInForward(t *testing.T) {
+	for _, withGit := range []bool{false, true} {
+		name := "plain store"
+		if withGit {
+			name = "git store"
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			testDropInForward(t, withGit)
+		})
+	}
+}
+
+// hashes matches abbreviated and full git object names in git's output.
+var hashes = regexp.MustCompile(`\b[0-9a-f]{7,40}\b`)
+
+func testDropInForward(t *testing.T, withGit bool) {
 	viaDropIn, viaPass := newSandbox(t), newSandbox(t)
 	drop := dropIn(t)
+	gitEnv := []string{"GIT_AUTHOR_NAME=Test", "GIT_AUTHOR_EMAIL=test@passotp.test",
+		"GIT_COMMITTER_NAME=Test", "GIT_COMMITTER_EMAIL=test@passotp.test"}
+	viaDropIn.env = append(viaDropIn.env, gitEnv...)
+	viaPass.env = append(viaPass.env, gitEnv...)
 	envDrop := viaDropIn.with("PATH=" + drop + ":/usr/bin:/bin")
 	const creds = `{"Version":1,"AccessKeyId":"AKIAEXAMPLE","SecretAccessKey":"throwaway","SessionToken":"","Expiration":"0001-01-01T00:00:00Z"}`
 	session := "aws-vault/sts.GetSessionToken,YWxpY2U,YXJuOmF3czppYW06OjEyMzQ1Njc4OTAxMjptZmEvYWxpY2U,1700000000"
-	calls := []struct {
+	type call struct {
 		args  []string
 		stdin string
-	}{
+	}
+	var calls []call
+	if withGit {
+		calls = append(calls, call{[]string{"git", "init"}, ""})
+	}
+	calls = append(calls, []call{
 		{[]string{"insert", "-m", "-f", "aws-vault/alice"}, creds},
 		{[]string{"show", "aws-vault/alice"}, ""},
 		{[]string{"insert", "-m", "-f", session}, creds},
@@ -37,6 +64,9 @@ func TestDropInForward(t *testing.T) {
 		{[]string{"version"}, ""},
 		{[]string{"bogus-command"}, ""},
 		{[]string{}, ""},
+	}...)
+	if withGit {
+		calls = append(calls, call{[]string{"git", "log", "--format=%s", "--name-status"}, ""})
 	}
 	for _, c := range calls {
 		var stdin []byte
@@ -49,6 +79,13 @@ func TestDropInForward(t *testing.T) {
 		got.stderr = strings.ReplaceAll(got.stderr, viaDropIn.store, "PREFIX")
 		want.stdout = strings.ReplaceAll(want.stdout, viaPass.store, "PREFIX")
 		want.stderr = strings.ReplaceAll(want.stderr, viaPass.store, "PREFIX")
+		for _, r := range []*result{&got, &want} {
+			r.stdout = hashes.ReplaceAllString(r.stdout, "HASH")
+			r.stderr = hashes.ReplaceAllString(r.stderr, "HASH")
+		}
+		if len(c.args) > 1 && c.args[1] == "log" && !strings.Contains(got.stdout, "Remove aws-vault/sts.GetSessionToken") {
+			t.Errorf("git log through the drop-in lacks pass's commits:\n%s", got.stdout)
+		}
 		if got != want {
 			t.Errorf("pass %s through the drop-in:\n%s\nreal pass:\n%s", strings.Join(c.args, " "), got, want)
 		}
