@@ -149,6 +149,7 @@ func hotpCodes(t *testing.T, first uint64, n int) []string {
 // distinct codes, RFC 4226's for counters N+1..N+20, the final counter is
 // N+20 and there are 20 commits (compat §11.5).
 func TestConcurrentHOTP(t *testing.T) {
+	t.Parallel()
 	s := newSandbox(t, true)
 	const n, start = 20, 100
 	s.mustRun(fmt.Sprintf("otpauth://hotp/Load:test?secret=%s&counter=%d\n", rfcSecret, start), "passotp", "insert", "h")
@@ -208,6 +209,7 @@ func TestConcurrentHOTP(t *testing.T) {
 // inserts and HOTP increments: every entry stays decryptable and holds an
 // old or a new value, no temporary file remains and git fsck passes.
 func TestCrashSafety(t *testing.T) {
+	t.Parallel()
 	s := newSandbox(t, true)
 	s.mustRun(fmt.Sprintf("otpauth://hotp/Crash:h?secret=%s&counter=0\n", rfcSecret), "passotp", "insert", "h")
 	valid := map[string]bool{}
@@ -283,6 +285,7 @@ func TestCrashSafety(t *testing.T) {
 // environment of every process: the secret never shows up. Nor does it
 // appear in any error output or commit message.
 func TestNoSecretInArgv(t *testing.T) {
+	t.Parallel()
 	s := newSandbox(t, true, "PASSOTP_GPG=gpg")
 	const secret = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U" // distinctive, seen nowhere else
 	ctx, cancel := context.WithCancel(context.Background())
@@ -375,6 +378,7 @@ func otpRedacted(s string) string {
 // with pass otp, and entries written by pass otp give the same code with
 // passotp; modes follow PASSWORD_STORE_UMASK.
 func TestRoundTripLive(t *testing.T) {
+	t.Parallel()
 	testkeys.Require(t, "oathtool")
 	for _, umask := range []struct {
 		umask     string
@@ -418,6 +422,7 @@ func TestRoundTripLive(t *testing.T) {
 // fallback (no qrencode on PATH), turns the half-block text into an image
 // and decodes it with zbarimg.
 func TestQRDecodes(t *testing.T) {
+	t.Parallel()
 	testkeys.Require(t, "qrencode", "zbarimg")
 	s := newSandbox(t, false)
 	uri := "otpauth://totp/ACME%20Co:john.doe%40email.com?secret=" + rfcSecret + "&issuer=ACME+Co&algorithm=SHA1&digits=6&period=30"
@@ -597,6 +602,7 @@ func (c *console) wait() (int, string) {
 // "Insert into" questions, -s prompts, end of input; the transcripts equal
 // pass-otp's where pass-otp behaves the same.
 func TestTerminalDialogues(t *testing.T) {
+	t.Parallel()
 	s := newSandbox(t, false)
 	real := newSandbox(t, false) // pass-otp's runs, in a store of their own
 	uri := "otpauth://totp/ACME:john?secret=" + rfcSecret + "&issuer=ACME"

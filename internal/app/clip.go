@@ -114,9 +114,7 @@ func (a *App) copyToClipboard(ctx context.Context, value string) error {
 	if err != nil {
 		return err
 	}
-	if endTimers(c.Name) {
-		time.Sleep(500 * time.Millisecond)
-	}
+	endTimers(c.Name)
 	before, _ := a.paste(ctx, c) // errors ignored, as pass
 	if err := a.copyValue(ctx, c, []byte(value)); err != nil {
 		return errCopyFail

@@ -14,6 +14,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"os"
@@ -68,14 +69,33 @@ func (a *App) startTimer(c *clipboard, value, before []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := cmd.Start(); err != nil {
+	// The timer reports on fd 3 once it has its job and handles SIGTERM,
+	// so that a copy right after this one ends it cleanly (it restores)
+	// instead of killing it before it can.
+	ready, readyW, err := os.Pipe()
+	if err != nil {
 		return err
 	}
-	_, err = w.Write(job)
-	w.Close()
+	defer ready.Close()
+	cmd.ExtraFiles = []*os.File{readyW}
+	err = cmd.Start()
+	readyW.Close()
+	if err != nil {
+		return err
+	}
 	// Reap the timer if this process lives longer than it (tests).
 	go cmd.Wait()
-	return err
+	_, err = w.Write(job)
+	w.Close()
+	if err != nil {
+		return err
+	}
+	ready.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var b [1]byte
+	if _, err := ready.Read(b[:]); err != nil {
+		return fmt.Errorf("clipboard timer did not start: %w", err)
+	}
+	return nil
 }
 
 // timerMain is the timer process: read the job, sleep CLIP_TIME seconds
@@ -93,6 +113,10 @@ func timerMain(stdin io.Reader) int {
 	clear(b)
 	if err != nil || len(job.Clipboard.Copy) == 0 || len(job.Clipboard.Paste) == 0 {
 		return 1
+	}
+	if ready := os.NewFile(3, "ready"); ready != nil {
+		ready.Write([]byte{1})
+		ready.Close()
 	}
 	if d, ok := sleepDuration(job.ClipTime); ok {
 		t := time.NewTimer(d)
@@ -149,12 +173,26 @@ func sleepDuration(s string) (time.Duration, bool) {
 }
 
 // endTimers sends SIGTERM to every process of this user whose command line
-// starts with name (pass's `pkill -f "^name"`) and reports whether one was
-// found.
-func endTimers(name string) bool {
+// starts with name (pass's `pkill -f "^name"`). An ended timer restores the
+// clipboard at once; pass then sleeps 0.5 s, passotp also waits (up to 5 s)
+// until those processes are gone, so the restore is done before the
+// clipboard is saved again even on a loaded machine.
+func endTimers(name string) {
 	pids := timerPIDs(name)
+	if len(pids) == 0 {
+		return
+	}
 	for _, pid := range pids {
 		syscall.Kill(pid, syscall.SIGTERM)
 	}
-	return len(pids) > 0
+	time.Sleep(500 * time.Millisecond)
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		alive := false
+		for _, pid := range pids {
+			alive = alive || syscall.Kill(pid, 0) == nil
+		}
+		if !alive {
+			return
+		}
+	}
 }
