@@ -114,10 +114,19 @@ func (a *App) runLs(ctx context.Context, o lsOptions, sub string) error {
 
 	failed := false
 	var out strings.Builder
+	said := map[string]bool{} // back-end lines already printed (one bad keyring, many entries)
 	for _, it := range items {
 		if it.err != nil {
 			failed = true
-			if msg := userMessage(it.err); msg != "" {
+			msg := userMessage(it.err)
+			if i := strings.LastIndexByte(msg, '\n'); i >= 0 {
+				head := msg[:i]
+				if said[head] {
+					msg = msg[i+1:]
+				}
+				said[head] = true
+			}
+			if msg != "" {
 				fmt.Fprintln(a.Stderr, msg)
 			}
 			continue

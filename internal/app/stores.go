@@ -296,22 +296,35 @@ func (a *App) agePassphrase(file string) ([]byte, error) {
 
 // ageMessage is the decryption message for an age store, worded like the
 // age CLI (passage prints age's own lines); ok is false for other errors.
+// It names no entry (the caller adds the NAME line), so one bad keyring
+// reads the same for every entry.
 func ageMessage(err error) (msg string, ok bool) {
 	var ie *ageio.IdentityError
 	var re *ageio.RecipientError
 	switch {
 	case errors.Is(err, ageio.ErrNoMatch):
 		return "age: error: no identity matched any of the recipients", true
-	case errors.Is(err, ageio.ErrNoIdentities), errors.Is(err, ageio.ErrPassphraseRequired),
-		errors.Is(err, ageio.ErrBadPassphrase), errors.As(err, &ie), errors.As(err, &re):
-		return "age: error: " + err.Error(), true
+	case errors.As(err, &ie):
+		return "age: error: " + ie.Error(), true
+	case errors.As(err, &re):
+		return "age: error: " + re.Error(), true
 	}
-	var e error = err
-	for e != nil {
-		if strings.HasPrefix(e.Error(), "age decrypt: ") {
-			return "age: error: " + strings.TrimPrefix(e.Error(), "age decrypt: "), true
+	isAge := errors.Is(err, ageio.ErrNoIdentities) || errors.Is(err, ageio.ErrPassphraseRequired) ||
+		errors.Is(err, ageio.ErrBadPassphrase)
+	// Drop the store's "decrypt NAME: " wrapping.
+	e := err
+	for e != nil && strings.HasPrefix(e.Error(), "decrypt ") {
+		if u := errors.Unwrap(e); u != nil {
+			e = u
+			continue
 		}
-		e = errors.Unwrap(e)
+		break
+	}
+	if e != nil && strings.HasPrefix(e.Error(), "age decrypt: ") {
+		return "age: error: " + strings.TrimPrefix(e.Error(), "age decrypt: "), true
+	}
+	if isAge && e != nil {
+		return "age: error: " + e.Error(), true
 	}
 	return "", false
 }
