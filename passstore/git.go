@@ -12,10 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -528,9 +526,4 @@ func cleanupMessage(m string) string {
 		return ""
 	}
 	return strings.Join(out, "\n") + "\n"
-}
-
-// gitTime formats t as git's "UNIX ±hhmm".
-func gitTime(t time.Time) string {
-	return strconv.FormatInt(t.Unix(), 10) + " " + t.Format("-0700")
 }
