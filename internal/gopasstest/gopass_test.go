@@ -403,9 +403,35 @@ func TestGopassLsAndWrites(t *testing.T) {
 		}
 	}
 
+	// A mount with gopass's default git storage: passotp commits into that
+	// store's own repository.
+	gitEnv := []string{"GIT_AUTHOR_NAME=Tester", "GIT_AUTHOR_EMAIL=t@passotp.test", "GIT_COMMITTER_NAME=Tester", "GIT_COMMITTER_EMAIL=t@passotp.test"}
+	gitDir := filepath.Join(s.home, "gitstore")
+	if _, err := s.run(gitEnv, "", s.gopass, "init", "--crypto", "gpgcli", "--storage", "gitfs", "--store", "gitm", "--path", gitDir, testkeys.Cv25519.Fpr); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.run(gitEnv, "otpauth://hotp/H:x?secret="+rfcSecret+"&counter=0\n", s.passotp, "insert", "gitm/h"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.run(gitEnv, "", s.passotp, "gitm/h"); err != nil || got != "287082\n" {
+		t.Errorf("passotp gitm/h = %q, %v; want HOTP(1) = 287082", got, err)
+	}
+	// gopass counts the same URI with its own counter: key (default 1).
+	if got, err := s.run(gitEnv, "", s.gopass, "otp", "-o", "gitm/h"); err != nil || strings.TrimSpace(got) != "287082" {
+		t.Errorf("gopass otp -o gitm/h = %q, %v", got, err)
+	}
+	log, err := exec.Command("git", "-C", gitDir, "log", "--format=%s").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, subj := range []string{"Add OTP secret for gitm/h to store.", "Increment HOTP counter for gitm/h."} {
+		if !strings.Contains(string(log), subj+"\n") {
+			t.Errorf("git log of the gitm mount lacks %q:\n%s", subj, log)
+		}
+	}
+
 	// Without the keyring passphrase and without a terminal: a fast, clear failure.
 	start := time.Now()
-	env := []string{"GOPASS_AGE_PASSWORD="}
 	filtered := s.env[:0:0]
 	for _, kv := range s.env {
 		if !strings.HasPrefix(kv, "GOPASS_AGE_PASSWORD=") {
@@ -421,7 +447,6 @@ func TestGopassLsAndWrites(t *testing.T) {
 	if d := time.Since(start); d > 20*time.Second {
 		t.Errorf("failing without a passphrase took %v (hang?)", d)
 	}
-	_ = env
 
 	// pass semantics on demand: no mounts.
 	if _, err := s.run([]string{"PASSOTP_STORE=pass", "PASSWORD_STORE_DIR=" + filepath.Join(s.home, ".local/share/gopass/stores/root")}, "", s.passotp, "team/aws/arn:aws:iam::123456789012:mfa/alice"); err == nil {
