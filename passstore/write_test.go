@@ -289,3 +289,25 @@ func TestWriteCheckRecipientsFile(t *testing.T) {
 		t.Errorf("with Keys: %v, checked %q", err, seen)
 	}
 }
+
+func TestIsOurTemp(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]bool{
+		"x.gpg.tmp.1.2.--":         true,
+		"x.gpg.tmp.123.456.--":     true,
+		"x.gpg.tmp.1.2.3.4.--":     false, // pass's reencrypt shape: not ours to remove
+		"x.gpg.tmp.1.--":           false,
+		"x.gpg.tmp.a.2.--":         false,
+		"y.gpg.tmp.1.2.--":         false,
+		"x.gpg.tmp.1.2.--.gpg":     false,
+		"x.gpg":                    false,
+		"xx.gpg.tmp.1.2.--":        false,
+		"x.gpg.tmp..2.--":          false,
+		"x.gpg.tmp.1.2.-":          false,
+		"x.gpg.tmp.1.2.--\x00junk": false,
+	} {
+		if got := isOurTemp(name, "x.gpg"); got != want {
+			t.Errorf("isOurTemp(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
