@@ -5,7 +5,8 @@ package app
 //
 //   - pass: PREFIX from PASSWORD_STORE_DIR (app.go), .gpg entries, gpgio.
 //   - passage: when argv[0] is `passage` (e.g. `exec -a passage passotp`
-//     from a passage extension shim), PASSAGE_DIR is set, or
+//     from a passage extension shim), PASSAGE_DIR is set (and neither
+//     PASSWORD_STORE_DIR is set nor passotp runs as pass), or
 //     PASSOTP_STORE=passage. The store is $PASSAGE_DIR (~/.passage/store),
 //     entries NAME.age, recipients from PASSAGE_RECIPIENTS_FILE,
 //     PASSAGE_RECIPIENTS, the nearest .age-recipients, else the identities
@@ -88,7 +89,7 @@ func (a *App) selectStores() error {
 		kind = kindPassage
 	case "":
 		switch {
-		case a.Prog == "passage" || (a.Getenv("PASSAGE_DIR") != "" && a.Getenv("PASSWORD_STORE_DIR") == ""):
+		case a.Prog == "passage" || (a.Prog != "pass" && a.Getenv("PASSAGE_DIR") != "" && a.Getenv("PASSWORD_STORE_DIR") == ""):
 			kind = kindPassage
 		case !a.PassMode && a.Prog == "passotp" && storeconf.GopassEnabled(storeconf.Options{Env: a.Environ}):
 			kind = kindGopass
