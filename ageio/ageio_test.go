@@ -352,3 +352,37 @@ func TestConcurrentDecrypt(t *testing.T) {
 		t.Errorf("passphrase asked %d times, want 1", calls)
 	}
 }
+
+// TestAgeDashP opens an identities file protected by the real `age -p`
+// (driven through a pseudo-terminal by expect), as passage users make it.
+// One real scrypt derivation (work factor 18): a few seconds.
+func TestAgeDashP(t *testing.T) {
+	requireTool(t, "age", "age-keygen", "expect")
+	dir := t.TempDir()
+	plain, rcp := keygen(t, dir, "plain")
+	prot := filepath.Join(dir, "identities")
+	script := filepath.Join(dir, "p.exp")
+	// The passphrase lives in the script file, never on a command line.
+	exp := "set timeout 60\n" +
+		"spawn age -p -o " + prot + " " + plain + "\n" +
+		"expect \"passphrase\"\nsend \"s3cret pass\\r\"\n" +
+		"expect \"onfirm\"\nsend \"s3cret pass\\r\"\nexpect eof\n"
+	if err := os.WriteFile(script, []byte(exp), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run(t, nil, "expect", script)
+	if b, _ := os.ReadFile(prot); !bytes.HasPrefix(b, []byte("age-encryption.org/v1\n-> scrypt ")) {
+		t.Fatalf("age -p wrote %q…", b[:min(len(b), 40)])
+	}
+	os.Remove(plain)
+	ct := run(t, []byte(entry), "age", "-e", "-r", rcp)
+	c, err := ageio.Open(ageio.Options{Env: []string{"PASSAGE_IDENTITIES_FILE=" + prot},
+		Passphrase: func(string) ([]byte, error) { return []byte("s3cret pass"), nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Decrypt(context.Background(), bytes.NewReader(ct))
+	if err != nil || string(got) != entry {
+		t.Errorf("Decrypt with an age -p identities file = (%q, %v)", got, err)
+	}
+}
