@@ -106,6 +106,8 @@ func setup(env *testscript.Env) error {
 		"KEY_CV":              testkeys.Cv25519.Email,
 		"KEY_P256":            testkeys.P256.Email,
 		"KEY_PROTECTED":       testkeys.Protected.Email,
+		"FPR_RSA":             testkeys.RSA.Fpr,
+		"FPR_CV":              testkeys.Cv25519.Fpr,
 		"LC_ALL":              "C.UTF-8",
 	} {
 		env.Setenv(k, v)

@@ -184,6 +184,8 @@ func (a *App) setup() error {
 		Umask: umask,
 		Env:   a.ChildEnv(),
 		Now:   a.Now,
+		// pass's verify_file for PASSWORD_STORE_SIGNING_KEY (signing.go)
+		CheckRecipientsFile: a.verifyRecipientsFile,
 	})
 	gpgArgs := strings.Fields(a.Getenv("PASSWORD_STORE_GPG_OPTS"))
 	mode, err := gpgio.ParseMode(a.Getenv("PASSOTP_GPG"))
