@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
-	"regexp"
 	"strings"
 )
 
@@ -35,10 +34,33 @@ func (e *sigError) Message() string {
 	return "Signature for " + e.path + " is invalid."
 }
 
-var (
-	fprPattern      = regexp.MustCompile(`^[A-F0-9]{40}$`)
-	validSigPattern = regexp.MustCompile(`^\[GNUPG:\] VALIDSIG ([A-F0-9]{40}) .* ([A-F0-9]{40})$`)
-)
+// isFpr reports whether s is 40 upper-case hex digits (^[A-F0-9]{40}$).
+func isFpr(s string) bool {
+	if len(s) != 40 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !(s[i] >= '0' && s[i] <= '9' || s[i] >= 'A' && s[i] <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// validSig returns the two fingerprints pass's sed takes from a status
+// line: `^\[GNUPG:\] VALIDSIG ([A-F0-9]{40}) .* ([A-F0-9]{40})$` (no
+// regexp, so nothing is compiled at start-up).
+func validSig(line string) (sig, primary string, ok bool) {
+	rest, found := strings.CutPrefix(line, "[GNUPG:] VALIDSIG ")
+	if !found || len(rest) < 40+1+1+40 {
+		return "", "", false
+	}
+	sig, primary = rest[:40], rest[len(rest)-40:]
+	if !isFpr(sig) || !isFpr(primary) || rest[40] != ' ' || rest[len(rest)-41] != ' ' {
+		return "", "", false
+	}
+	return sig, primary, true
+}
 
 // verifyRecipientsFile is passstore's CheckRecipientsFile hook: pass's
 // verify_file. Without PASSWORD_STORE_SIGNING_KEY it accepts everything.
@@ -65,13 +87,13 @@ func (a *App) verifyRecipientsFile(path string) error {
 	var fprs []string
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
-		if m := validSigPattern.FindStringSubmatch(sc.Text()); m != nil {
-			fprs = append(fprs, m[1], m[2])
+		if sig, primary, ok := validSig(sc.Text()); ok {
+			fprs = append(fprs, sig, primary)
 		}
 	}
 	joined := strings.Join(fprs, "\n")
 	for _, k := range strings.Fields(keys) {
-		if fprPattern.MatchString(k) && strings.Contains(joined, k) {
+		if isFpr(k) && strings.Contains(joined, k) {
 			return nil
 		}
 	}
