@@ -56,7 +56,7 @@ func (s *Store) Write(ctx context.Context, name string, plaintext []byte, e Encr
 	}
 
 	// 2. Directories, as mkdir -p -v.
-	created, err := s.mkdirs(comps)
+	created, err := s.mkdirs(name)
 	if err != nil {
 		return created, err
 	}
@@ -202,44 +202,52 @@ func (s *Store) target(name string) (string, fs.FileMode, error) {
 	return p, mode, nil
 }
 
-// mkdirs creates PREFIX (if missing) and comps below it, recording each
-// created directory textually as mkdir -p -v prints it.
-func (s *Store) mkdirs(comps []string) ([]string, error) {
-	var created []string
-	var all []string
-	// PREFIX's own missing ancestors, as mkdir -p does.
-	if _, err := os.Stat(s.o.Dir); errors.Is(err, fs.ErrNotExist) {
-		var parts []string
-		cur := s.o.Dir
-		for {
-			if _, err := os.Stat(cur); err == nil || cur == "" {
-				break
-			}
-			parts = append([]string{cur}, parts...)
-			i := strings.LastIndexByte(strings.TrimRight(cur, "/"), '/')
-			if i <= 0 {
-				break
-			}
-			cur = cur[:i]
-		}
-		all = append(all, parts...)
+// dirname is dirname(1) of an entry name: "." without a slash, trailing
+// slashes of the result removed, "/" if nothing remains.
+func dirname(name string) string {
+	i := strings.LastIndexByte(name, '/')
+	if i < 0 {
+		return "."
 	}
-	cur := s.o.Dir
-	for _, c := range comps {
-		cur += "/" + c
-		all = append(all, cur)
+	if d := strings.TrimRight(name[:i], "/"); d != "" {
+		return d
 	}
+	return "/"
+}
+
+// mkdirs is pass's `mkdir -p -v "$PREFIX/$(dirname "$path")"`: every
+// missing directory along that textual path (PREFIX's own parents
+// included) is created, and recorded as GNU mkdir prints it: the path as
+// written, up to the end of that component.
+func (s *Store) mkdirs(name string) ([]string, error) {
+	full := s.o.Dir + "/" + dirname(name)
 	dmode := fs.FileMode(0o777)
 	if s.o.Umask >= 0 {
 		dmode &^= fs.FileMode(s.o.Umask)
 	}
-	for _, d := range all {
+	var created []string
+	for i := 0; i < len(full); {
+		for i < len(full) && full[i] == '/' {
+			i++
+		}
+		j := i
+		for j < len(full) && full[j] != '/' {
+			j++
+		}
+		if j == i {
+			break
+		}
+		d := full[:j]
+		i = j
+		if fi, err := os.Stat(d); err == nil {
+			if !fi.IsDir() {
+				return created, fmt.Errorf("create directory %s: %w", d, syscall.ENOTDIR)
+			}
+			continue
+		}
 		err := os.Mkdir(d, dmode)
 		if errors.Is(err, fs.ErrExist) {
-			if fi, serr := os.Stat(d); serr == nil && fi.IsDir() {
-				continue
-			}
-			return created, fmt.Errorf("create directory %s: %w", d, syscall.ENOTDIR)
+			continue // made meanwhile
 		}
 		if err != nil {
 			return created, fmt.Errorf("create directory: %w", err)

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -308,6 +310,54 @@ func TestIsOurTemp(t *testing.T) {
 	} {
 		if got := isOurTemp(name, "x.gpg"); got != want {
 			t.Errorf("isOurTemp(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+// TestWriteMkdirLinesLikeMkdir compares the created directories with what
+// GNU mkdir -p -v prints for the same path (pass runs exactly that).
+func TestWriteMkdirLinesLikeMkdir(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ prefix, name string }{
+		{"/store", "a/b/c"},
+		{"/store/", "a/b/c"},
+		{"//x//store", "a//b/c"},
+		{"/new/parents/store", "a/c"},
+		{"/store", "top"},
+		{"/store", "a/./b/c"},
+	} {
+		base := t.TempDir()
+		mkdirBase := t.TempDir()
+		// The oracle.
+		dirPart := "."
+		if i := strings.LastIndexByte(tt.name, '/'); i >= 0 {
+			dirPart = tt.name[:i]
+		}
+		cmd := exec.Command("mkdir", "-p", "-v", mkdirBase+tt.prefix+"/"+dirPart)
+		cmd.Env = append(os.Environ(), "LC_ALL=C")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			if l != "" {
+				d := strings.TrimSuffix(strings.TrimPrefix(l, "mkdir: created directory '"), "'")
+				want = append(want, strings.TrimPrefix(d, mkdirBase))
+			}
+		}
+		// Ours.
+		s := Open(Options{Dir: base + tt.prefix, Umask: 0o77, Keys: []string{"K"}})
+		created, err := s.Write(context.Background(), tt.name, []byte("x"), &fakeCrypt{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, d := range created {
+			got = append(got, strings.TrimPrefix(d, base))
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("PREFIX=%q NAME=%q: created %q, mkdir -p -v says %q", tt.prefix, tt.name, got, want)
 		}
 	}
 }
