@@ -5,8 +5,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"filippo.io/age"
 )
 
 // TestPassageArgv0 checks the passage selector that needs a real argv[0]
@@ -62,5 +66,72 @@ func TestPassageArgv0(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(home, "pass-store")); !os.IsNotExist(err) {
 		t.Errorf("the pass store was touched: %v", err)
+	}
+}
+
+// TestPassageProtectedIdentities: a passphrase-protected identities file. On a terminal
+// passotp asks for its passphrase there (never on stdin); without one it
+// fails at once with a hint instead of waiting.
+func TestPassageProtectedIdentities(t *testing.T) {
+	home := t.TempDir()
+	plain := filepath.Join(home, "plain")
+	if out, err := exec.Command("age-keygen", "-o", plain).CombinedOutput(); err != nil {
+		t.Fatalf("age-keygen: %v\n%s", err, out)
+	}
+	pub, err := exec.Command("age-keygen", "-y", plain).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := filepath.Join(home, ".passage", "identities")
+	os.MkdirAll(filepath.Dir(ids), 0o700)
+	// What `age -p` writes (ageio's tests use the real age -p), with a low
+	// scrypt work factor to keep this test fast.
+	keys, _ := os.ReadFile(plain)
+	sr, _ := age.NewScryptRecipient("pw-for-test")
+	sr.SetWorkFactor(10)
+	var buf bytes.Buffer
+	w, _ := age.Encrypt(&buf, sr)
+	w.Write(keys)
+	w.Close()
+	os.WriteFile(ids, buf.Bytes(), 0o600)
+	store := filepath.Join(home, ".passage", "store")
+	os.MkdirAll(store, 0o700)
+	enc := exec.Command("age", "-e", "-r", strings.TrimSpace(string(pub)), "-o", filepath.Join(store, "x.age"))
+	enc.Stdin = strings.NewReader("otpauth://totp/RFC:x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8\n")
+	if out, err := enc.CombinedOutput(); err != nil {
+		t.Fatalf("age -e: %v\n%s", err, out)
+	}
+
+	// No terminal: fails fast, says why.
+	cmd := &exec.Cmd{Path: binary, Args: []string{"passage", "x"}, Dir: home,
+		Env: []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}, SysProcAttr: newSession()}
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	start := time.Now()
+	if err := cmd.Run(); err == nil {
+		t.Fatal("no terminal, protected identities: exit 0")
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("failing without a terminal took %v", d)
+	}
+	if !strings.Contains(errb.String(), "no terminal to ask for the age identities passphrase") || !strings.Contains(errb.String(), "x: OTP secret not found.") {
+		t.Errorf("stderr = %q", errb.String())
+	}
+
+	// On a terminal: the prompt, then the code (RFC 6238, T=59 → 94287082
+	// needs the fixed clock; here any 8 digits do).
+	script := filepath.Join(home, "run.exp")
+	os.WriteFile(script, []byte("set timeout 60\nspawn -noecho "+binary+" x\n"+
+		"expect \"Enter passphrase for identity file\"\nsend \"pw-for-test\\r\"\nexpect -re {([0-9]{8})\\r\\n}\n"+
+		"puts \"CODE=$expect_out(1,string)\"\nexpect eof\n"), 0o600)
+	run := exec.Command("expect", script)
+	run.Dir = home
+	run.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "PASSOTP_STORE=passage"}
+	out, err := run.CombinedOutput()
+	if err != nil || !regexp.MustCompile(`CODE=[0-9]{8}`).Match(out) {
+		t.Errorf("on a terminal: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), "pw-for-test\r\n"+"CODE") {
+		t.Errorf("passphrase echoed: %q", out)
 	}
 }
