@@ -137,3 +137,35 @@ func TestPassInterop(t *testing.T) {
 	}
 	checkRepo(t, env, dir, "--untracked-files=no")
 }
+
+// TestRecipientsFileLikePass asks the real pass which .gpg-id it uses
+// (its PASSWORD_STORE_SIGNING_KEY message names the file) and compares the
+// path, byte for byte, with Recipients.
+func TestRecipientsFileLikePass(t *testing.T) {
+	t.Parallel()
+	testkeys.Require(t, "pass")
+	base := t.TempDir()
+	writeFile(t, base+"/.gpg-id", "TOP\n")
+	writeFile(t, base+"/a/.gpg-id", "A\n")
+	writeFile(t, base+"/a/b/c/.gpg-id", "C\n")
+	for _, prefix := range []string{base, base + "/", base + "//"} {
+		s := Open(Options{Dir: prefix})
+		for _, name := range []string{"x", "a/x", "a/b/x", "a/b/c/x", "a//x", "a/./b/x", "new/deep/x", "a/b/c/d/e/x"} {
+			cmd := exec.Command("pass", "insert", "-e", name)
+			cmd.Env = append(os.Environ(), "PASSWORD_STORE_DIR="+prefix,
+				"PASSWORD_STORE_SIGNING_KEY=0000000000000000000000000000000000000000")
+			cmd.Stdin = strings.NewReader("pw\n")
+			out, _ := cmd.CombinedOutput()
+			var passFile string
+			for _, l := range strings.Split(string(out), "\n") {
+				if f, ok := strings.CutPrefix(l, "Signature for "); ok {
+					passFile = strings.TrimSuffix(f, " does not exist.")
+				}
+			}
+			_, file, err := s.Recipients(name)
+			if err != nil || file != passFile {
+				t.Errorf("PREFIX=%q NAME=%q: Recipients file %q (%v), pass uses %q", prefix, name, file, err, passFile)
+			}
+		}
+	}
+}

@@ -288,28 +288,27 @@ func (s *Store) Recipients(name string) (ids []string, gpgIDFile string, err err
 	if len(ids) > 0 {
 		return ids, "", nil
 	}
-	dir := s.o.Dir
-	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		dir = s.o.Dir + "/" + name[:i]
+	// pass's set_gpg_recipients "$(dirname "$path")", textually, so that
+	// the file name is the one pass prints (PREFIX/./.gpg-id for a
+	// top-level entry).
+	isFile := func(p string) bool {
+		fi, err := os.Stat(p)
+		return err == nil && fi.Mode().IsRegular()
 	}
-	// As pass's set_gpg_recipients: walk up textually, stopping at PREFIX.
-	for {
-		p := dir + "/" + s.o.RecipientsFile
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return nil, "", fmt.Errorf("read %s: %w", s.o.RecipientsFile, err)
-			}
-			return ParseGPGID(b), p, nil
-		}
-		if dir == s.o.Dir || len(dir) <= len(s.o.Dir) {
+	cur := s.o.Dir + "/" + dirname(name)
+	for cur != s.o.Dir && !isFile(cur+"/"+s.o.RecipientsFile) {
+		i := strings.LastIndexByte(cur, '/')
+		if i < 0 || i < len(s.o.Dir) {
 			break
 		}
-		i := strings.LastIndexByte(dir, '/')
-		if i < len(s.o.Dir) {
-			break
+		cur = cur[:i]
+	}
+	if p := cur + "/" + s.o.RecipientsFile; isFile(p) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, "", fmt.Errorf("read %s: %w", s.o.RecipientsFile, err)
 		}
-		dir = dir[:i]
+		return ParseGPGID(b), p, nil
 	}
 	return nil, "", fmt.Errorf("%w for %s", ErrNoGPGID, name)
 }

@@ -132,12 +132,13 @@ func TestRecipients(t *testing.T) {
 		want        []string
 		file        string
 	}{
-		{"top", "x", []string{"KEY1"}, dir + "/.gpg-id"},
+		{"top", "x", []string{"KEY1"}, dir + "/./.gpg-id"}, // as pass prints it
 		{"nested", "team/sub/deeper/x", []string{"TEAM1", "TEAM2"}, dir + "/team/.gpg-id"},
 		{"own dir", "team/x", []string{"TEAM1", "TEAM2"}, dir + "/team/.gpg-id"},
 		{"missing dirs", "a/b/c/d", []string{"KEY1"}, dir + "/.gpg-id"},
 		{"dir named .gpg-id", "dirgpgid/x", []string{"KEY1"}, dir + "/.gpg-id"},
-		{"entry named like a dir with .gpg-id", "team", []string{"KEY1"}, dir + "/.gpg-id"},
+		{"entry named like a dir with .gpg-id", "team", []string{"KEY1"}, dir + "/./.gpg-id"},
+		{"double slash", "team//x", []string{"TEAM1", "TEAM2"}, dir + "/team/.gpg-id"},
 	}
 	for _, tt := range tests {
 		ids, file, err := s.Recipients(tt.entry)

@@ -279,7 +279,7 @@ func TestWriteCheckRecipientsFile(t *testing.T) {
 		return bad
 	}
 	created, err := s.Write(context.Background(), "n/x", []byte("x"), &fakeCrypt{})
-	if !errors.Is(err, bad) || len(created) != 1 || !reflect.DeepEqual(seen, []string{dir + "/.gpg-id"}) {
+	if !errors.Is(err, bad) || len(created) != 1 || !reflect.DeepEqual(seen, []string{dir + "/.gpg-id"}) { // n/x: dirname n, up to PREFIX
 		t.Errorf("Write = %q, %v; checked %q", created, err, seen)
 	}
 	if s.Exists("n/x") {
