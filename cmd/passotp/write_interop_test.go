@@ -318,6 +318,7 @@ func TestNoSecretInArgv(t *testing.T) {
 			mu.Lock()
 			scans++
 			mu.Unlock()
+			time.Sleep(time.Millisecond) // leave the CPU to the processes watched
 		}
 	}()
 	var stderrs strings.Builder
@@ -415,6 +416,46 @@ func TestRoundTripLive(t *testing.T) {
 			}
 			s.mustRun("", "git", "-C", s.store, "fsck", "--strict")
 		})
+	}
+}
+
+// TestSubjectsMatchPassOTP does the same operations with pass otp in one
+// store and passotp in another: the git histories have the same subjects
+// and the same files, and git fsck passes on both.
+func TestSubjectsMatchPassOTP(t *testing.T) {
+	t.Parallel()
+	testkeys.Require(t, "oathtool")
+	var logs, trees [2]string
+	for i, tool := range [][]string{{"pass", "otp"}, {"passotp"}} {
+		s := newSandbox(t, true)
+		run := func(stdin string, args ...string) {
+			t.Helper()
+			a := append(append([]string{}, tool[1:]...), args...)
+			s.mustRun(stdin, tool[0], a...)
+		}
+		uri := "otpauth://totp/Sub:a?secret=" + rfcSecret + "\n"
+		run(uri, "insert", "sub/a")
+		run(uri, "insert", "-f", "sub/a")
+		run(uri, "insert", "arn:aws:iam::123456789012:mfa/alice")
+		s.mustRun("pw\nuser: x\n", "pass", "insert", "-m", "sub/login")
+		run(uri, "append", "sub/login")
+		run(uri, "append", "sub/login")
+		run("otpauth://hotp/Sub:h?secret="+rfcSecret+"&counter=3\n", "insert", "sub/h")
+		run("", "sub/h")
+		run("", "code", "sub/h")
+		run("JBSWY3DPEHPK3PXP\n", "insert", "-s", "-i", "Org Name", "-a", "me@x.y")
+		logs[i] = s.mustRun("", "git", "-C", s.store, "log", "--format=%s")
+		trees[i] = s.mustRun("", "git", "-C", s.store, "ls-tree", "-r", "--name-only", "HEAD")
+		s.mustRun("", "git", "-C", s.store, "fsck", "--strict")
+		if st := s.mustRun("", "git", "-C", s.store, "status", "--porcelain"); st != "" {
+			t.Errorf("%s: uncommitted changes:\n%s", tool[0], st)
+		}
+	}
+	if logs[0] != logs[1] {
+		t.Errorf("git subjects differ\npass otp:\n%s\npassotp:\n%s", logs[0], logs[1])
+	}
+	if trees[0] != trees[1] {
+		t.Errorf("git trees differ\npass otp:\n%s\npassotp:\n%s", trees[0], trees[1])
 	}
 }
 
