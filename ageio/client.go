@@ -14,6 +14,7 @@ import (
 
 	"filippo.io/age"
 	"filippo.io/age/armor"
+	"filippo.io/age/plugin"
 )
 
 // ErrNoMatch means none of the identities can open the file.
@@ -58,6 +59,10 @@ type Options struct {
 	// passphrase can be asked: protected files fail with
 	// [ErrPassphraseRequired]. The slice is cleared after use.
 	Passphrase func(file string) ([]byte, error)
+	// PluginUI lets plugins (age-plugin-yubikey, …) talk to the user:
+	// messages such as "touch your key", PIN requests, confirmations. Nil
+	// means plugins cannot ask anything (they fail if they must).
+	PluginUI *plugin.ClientUI
 }
 
 // Client decrypts and encrypts age files with one set of identities. It is
@@ -174,7 +179,7 @@ func (c *Client) load() ([]age.Identity, error) {
 func (c *Client) parseFile(name string, data []byte, asked *bool) ([]age.Identity, error) {
 	enc, armored := isEncrypted(data)
 	if !enc {
-		return ParseIdentities(data)
+		return parseIdentities(data, c.opts.PluginUI)
 	}
 	var pass []byte
 	if v, ok := lookup(c.opts.Env, "GOPASS_AGE_PASSWORD"); ok && c.opts.Mode == Gopass {
@@ -191,7 +196,7 @@ func (c *Client) parseFile(name string, data []byte, asked *bool) ([]age.Identit
 		}
 	}
 	defer clear(pass)
-	return decryptIdentities(data, armored, pass)
+	return decryptIdentities(data, armored, pass, c.opts.PluginUI)
 }
 
 // Decrypt reads an age file (binary or armored) from r and returns its
@@ -238,7 +243,7 @@ func (c *Client) Encrypt(ctx context.Context, dst io.Writer, recipients []string
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rs, err := ParseRecipients(recipients)
+	rs, err := parseRecipients(recipients, c.opts.PluginUI)
 	if err != nil {
 		return nil, err
 	}

@@ -28,9 +28,16 @@
 //
 // Encrypt takes recipient strings as they appear in .age-recipients or
 // $PASSAGE_RECIPIENTS: age X25519 (age1…) and hybrid post-quantum
-// (age1pq1…) public keys and OpenSSH public keys (ssh-ed25519, ssh-rsa).
-// Blank lines and # comments are skipped. Plugin recipients and github:user
-// references are refused with a [*RecipientError]. With no recipient at all,
+// (age1pq1…) public keys, plugin recipients (age1yubikey1…) and OpenSSH
+// public keys (ssh-ed25519, ssh-rsa). Blank lines and # comments are
+// skipped. github:user references are refused with a [*RecipientError].
+//
+// # Plugins
+//
+// Plugin identities (AGE-PLUGIN-YUBIKEY-1…) and recipients work as with the
+// age CLI: the plugin binary age-plugin-NAME is found on PATH and spoken to
+// over age's plugin protocol (filippo.io/age/plugin). What a plugin wants to
+// tell or ask the user goes through [Options.PluginUI]. With no recipient at all,
 // the file is encrypted to the identities' own recipients (passage's rule when
 // no recipients file exists). In [Gopass] mode the identities' recipients are
 // always added, as gopass does, so the owner can still read what they wrote.
@@ -39,6 +46,6 @@
 //
 // It never reads the process environment (the environment comes in
 // [Options.Env]), never opens the terminal, never prints, and never puts a
-// key or plaintext into an error. Plugin identities (age-plugin-yubikey…),
-// passphrase-protected ssh keys and gopass's age agent are not supported.
+// key or plaintext into an error. Passphrase-protected ssh keys and gopass's
+// age agent are not supported.
 package ageio

@@ -12,6 +12,7 @@ import (
 	"filippo.io/age"
 	"filippo.io/age/agessh"
 	"filippo.io/age/armor"
+	"filippo.io/age/plugin"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -27,8 +28,8 @@ var (
 	ErrPassphraseRequired = errors.New("age identities file is passphrase protected and no passphrase is available")
 	// ErrBadPassphrase means the passphrase did not open the identities file.
 	ErrBadPassphrase = errors.New("incorrect passphrase for the age identities file")
-	// ErrUnsupportedIdentity is returned for plugin identities and
-	// passphrase-protected ssh keys.
+	// ErrUnsupportedIdentity is returned for passphrase-protected ssh
+	// keys.
 	ErrUnsupportedIdentity = errors.New("unsupported age identity")
 )
 
@@ -63,11 +64,20 @@ func isEncrypted(data []byte) (encrypted, armored bool) {
 }
 
 // ParseIdentities parses the contents of an unencrypted identities file: one
-// key per line (AGE-SECRET-KEY-1… or AGE-SECRET-KEY-PQ-1…, optionally
-// followed by gopass's "|recipient" suffix), blank lines and # comments
-// skipped; or a single unencrypted OpenSSH private key in PEM form. The
-// error never contains key material.
+// key per line (AGE-SECRET-KEY-1…, AGE-SECRET-KEY-PQ-1… or a plugin's
+// AGE-PLUGIN-NAME-1…, optionally followed by gopass's "|recipient"
+// suffix), blank lines and # comments skipped; or a single unencrypted
+// OpenSSH private key in PEM form. Plugin identities run age-plugin-NAME
+// (found on PATH) when used, with no way to talk to the user; a [Client]
+// gives them [Options.PluginUI]. The error never contains key material.
 func ParseIdentities(data []byte) ([]age.Identity, error) {
+	return parseIdentities(data, nil)
+}
+
+func parseIdentities(data []byte, ui *plugin.ClientUI) ([]age.Identity, error) {
+	if ui == nil {
+		ui = &plugin.ClientUI{}
+	}
 	if len(data) > maxIdentitiesSize {
 		return nil, errors.New("identities file is too long")
 	}
@@ -107,7 +117,7 @@ func ParseIdentities(data []byte) ([]age.Identity, error) {
 		case strings.HasPrefix(key, "AGE-SECRET-KEY-1"):
 			id, err = age.ParseX25519Identity(key)
 		case strings.HasPrefix(key, "AGE-PLUGIN-"):
-			err = fmt.Errorf("%w: plugin identity", ErrUnsupportedIdentity)
+			id, err = plugin.NewIdentity(key, ui)
 		default:
 			err = errors.New("unknown identity type")
 		}
@@ -156,7 +166,7 @@ func firstWords(s string) string {
 
 // decryptIdentities opens an age-encrypted identities file with a
 // passphrase and parses the keys it holds.
-func decryptIdentities(data []byte, armored bool, passphrase []byte) ([]age.Identity, error) {
+func decryptIdentities(data []byte, armored bool, passphrase []byte, ui *plugin.ClientUI) ([]age.Identity, error) {
 	sid, err := age.NewScryptIdentity(string(passphrase))
 	if err != nil {
 		return nil, err
@@ -178,5 +188,5 @@ func decryptIdentities(data []byte, armored bool, passphrase []byte) ([]age.Iden
 		return nil, fmt.Errorf("decrypt identities: %w", err)
 	}
 	defer clear(plain)
-	return ParseIdentities(plain)
+	return parseIdentities(plain, ui)
 }

@@ -25,7 +25,8 @@ func TestParseRecipient(t *testing.T) {
 		{"x25519 spaces", "  " + testRcp + " ", true},
 		{"ssh-ed25519", testSSH, true},
 		{"bad checksum", testRcp[:len(testRcp)-1] + "q", false},
-		{"plugin", "age1yubikey1qwt50d05nh5vutpdzmlg5wn80xq5negm4uj9ghv0snvdd3yysf5yw3rhl3t", false},
+		{"plugin", "age1yubikey1qwt50d05nh5vutpdzmlg5wn80xq5negm4uj9ghv0snvdd3yysf5yw3rhl3t", true},
+		{"plugin bad checksum", "age1yubikey1qwt50d05nh5vutpdzmlg5wn80xq5negm4uj9ghv0snvdd3yysf5yw3rhl3q", false},
 		{"github", "github:alice", false},
 		{"gpg id", "0x4DE0461C409E5236", false},
 		{"empty", "", false},
@@ -65,7 +66,7 @@ func TestParseIdentities(t *testing.T) {
 		{"gopass suffix", testKey + "|" + testRcp + "\n", 1, nil},
 		{"two", testKey + "\n" + testKey + "\n", 2, nil},
 		{"empty", "# nothing\n", 0, ageio.ErrNoIdentities},
-		{"plugin", "AGE-PLUGIN-YUBIKEY-1QQQQQQ\n", 0, ageio.ErrUnsupportedIdentity},
+		{"plugin garbage", "AGE-PLUGIN-YUBIKEY-1QQQQQQ\n", 0, nil},
 		{"garbage", testKey[:40] + "\n", 0, nil},
 	}
 	for _, tt := range tests {

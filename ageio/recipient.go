@@ -7,6 +7,7 @@ import (
 
 	"filippo.io/age"
 	"filippo.io/age/agessh"
+	"filippo.io/age/plugin"
 )
 
 // ErrNoRecipients means there is nothing to encrypt to.
@@ -33,9 +34,17 @@ func shorten(s string) string {
 }
 
 // ParseRecipient parses one recipient: an age X25519 key (age1…), a hybrid
-// post-quantum key (age1pq1…), or an OpenSSH public key (ssh-ed25519,
-// ssh-rsa). Plugin recipients and github:user references are refused.
+// post-quantum key (age1pq1…), a plugin recipient (age1NAME1…, wrapped by
+// age-plugin-NAME from PATH), or an OpenSSH public key (ssh-ed25519,
+// ssh-rsa). github:user references are refused.
 func ParseRecipient(s string) (age.Recipient, error) {
+	return parseRecipient(s, nil)
+}
+
+func parseRecipient(s string, ui *plugin.ClientUI) (age.Recipient, error) {
+	if ui == nil {
+		ui = &plugin.ClientUI{}
+	}
 	s = strings.TrimSpace(s)
 	var (
 		r   age.Recipient
@@ -47,7 +56,7 @@ func ParseRecipient(s string) (age.Recipient, error) {
 	case strings.HasPrefix(s, "age1") && !isPlugin(s):
 		r, err = age.ParseX25519Recipient(s)
 	case strings.HasPrefix(s, "age1"):
-		err = errors.New("plugin recipients are not supported")
+		r, err = plugin.NewRecipient(s, ui)
 	case strings.HasPrefix(s, "ssh-"):
 		r, err = agessh.ParseRecipient(s)
 	case strings.HasPrefix(s, "github:"):
@@ -72,6 +81,10 @@ func isPlugin(s string) bool {
 // $PASSAGE_RECIPIENTS or a recipients file: blank lines and lines starting
 // with # are skipped, a trailing " # comment" after an age key is dropped.
 func ParseRecipients(lines []string) ([]age.Recipient, error) {
+	return parseRecipients(lines, nil)
+}
+
+func parseRecipients(lines []string, ui *plugin.ClientUI) ([]age.Recipient, error) {
 	var out []age.Recipient
 	for _, l := range lines {
 		l = strings.TrimSpace(strings.TrimRight(l, "\r"))
@@ -81,7 +94,7 @@ func ParseRecipients(lines []string) ([]age.Recipient, error) {
 		if strings.HasPrefix(l, "age1") {
 			l, _, _ = strings.Cut(l, " ")
 		}
-		r, err := ParseRecipient(l)
+		r, err := parseRecipient(l, ui)
 		if err != nil {
 			return nil, err
 		}
@@ -101,6 +114,8 @@ func recipientOf(id age.Identity) age.Recipient {
 	case *agessh.Ed25519Identity:
 		return i.Recipient()
 	case *agessh.RSAIdentity:
+		return i.Recipient()
+	case *plugin.Identity:
 		return i.Recipient()
 	}
 	return nil

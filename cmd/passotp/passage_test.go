@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"filippo.io/age"
+	"filippo.io/age/plugin"
 )
 
 // TestPassageArgv0 checks the passage selector that needs a real argv[0]
@@ -133,5 +134,45 @@ func TestPassageProtectedIdentities(t *testing.T) {
 	}
 	if strings.Contains(string(out), "pw-for-test\r\n"+"CODE") {
 		t.Errorf("passphrase echoed: %q", out)
+	}
+}
+
+// TestPassagePluginIdentity: a plugin identity (as with age-plugin-yubikey)
+// in ~/.passage/identities; the plugin's message reaches stderr, the code
+// stdout.
+func TestPassagePluginIdentity(t *testing.T) {
+	home := t.TempDir()
+	bin := filepath.Join(home, "bin")
+	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "age-plugin-passotptest"), "../../ageio/testdata/testplugin").CombinedOutput(); err != nil {
+		t.Fatalf("build the test plugin: %v\n%s", err, out)
+	}
+	x, _ := age.GenerateX25519Identity()
+	ids := filepath.Join(home, ".passage", "identities")
+	os.MkdirAll(filepath.Join(home, ".passage", "store"), 0o700)
+	os.WriteFile(ids, []byte(plugin.EncodeIdentity("passotptest", []byte(x.String()))+"\n"), 0o600)
+	env := []string{"HOME=" + home, "PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH")}
+	enc := exec.Command("age", "-e", "-r", plugin.EncodeRecipient("passotptest", []byte(x.Recipient().String())), "-o", filepath.Join(home, ".passage", "store", "p.age"))
+	enc.Env = env
+	enc.Stdin = strings.NewReader("otpauth://hotp/RFC:p?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0\n")
+	if out, err := enc.CombinedOutput(); err != nil {
+		t.Fatalf("age -e: %v\n%s", err, out)
+	}
+	cmd := &exec.Cmd{Path: binary, Args: []string{"passage", "otp", "p"}, Env: env, Dir: home}
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("passage otp p: %v\n%s", err, errb.String())
+	}
+	if out.String() != "287082\n" {
+		t.Errorf("stdout = %q, want HOTP(1)", out.String())
+	}
+	if !strings.Contains(errb.String(), "age-plugin-passotptest: pretend to touch the token") {
+		t.Errorf("stderr = %q", errb.String())
+	}
+	// The HOTP rewrite was encrypted back for the plugin recipient.
+	dec := exec.Command("age", "-d", "-i", ids, filepath.Join(home, ".passage", "store", "p.age"))
+	dec.Env = env
+	if b, err := dec.Output(); err != nil || !strings.Contains(string(b), "counter=1") {
+		t.Errorf("age -d after HOTP = %q, %v", b, err)
 	}
 }

@@ -23,6 +23,7 @@ package app
 // PASSOTP_STORE says otherwise: pass has no mounts.
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -30,8 +31,10 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"filippo.io/age/plugin"
 	"golang.org/x/term"
 
 	"github.com/passotp/passotp/ageio"
@@ -109,7 +112,7 @@ func (a *App) selectStores() error {
 		if err != nil {
 			return err
 		}
-		c, err := ageio.Open(ageio.Options{Mode: ageio.Passage, Env: a.Environ, IdentitiesFiles: []string{p.IdentitiesFile}, Passphrase: a.agePassphrase})
+		c, err := ageio.Open(ageio.Options{Mode: ageio.Passage, Env: a.Environ, IdentitiesFiles: []string{p.IdentitiesFile}, Passphrase: a.agePassphrase, PluginUI: a.pluginUI()})
 		if err != nil {
 			return err
 		}
@@ -127,7 +130,7 @@ func (a *App) selectStores() error {
 		}
 		a.stores.gopass = cfg
 		// Open does no I/O: identities are read on first use.
-		c, err := ageio.Open(ageio.Options{Mode: ageio.Gopass, Env: a.Environ, Passphrase: a.agePassphrase})
+		c, err := ageio.Open(ageio.Options{Mode: ageio.Gopass, Env: a.Environ, Passphrase: a.agePassphrase, PluginUI: a.pluginUI()})
 		if err != nil {
 			return err
 		}
@@ -293,6 +296,50 @@ func (a *App) agePassphrase(file string) ([]byte, error) {
 		return nil, fmt.Errorf("read passphrase: %w", err)
 	}
 	return pass, nil
+}
+
+// pluginUI lets age plugins (age-plugin-yubikey, …) talk to the user as the
+// age CLI does: messages on stderr, questions on the terminal. Without a
+// terminal, questions fail at once.
+func (a *App) pluginUI() *plugin.ClientUI {
+	var mu sync.Mutex // plugins may run for several entries at once (ls)
+	ask := func(prompt string, secret bool) (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+		if err != nil {
+			return "", errors.New("no terminal to answer the age plugin")
+		}
+		defer tty.Close()
+		fmt.Fprintf(tty, "%s ", prompt)
+		if secret {
+			b, err := term.ReadPassword(int(tty.Fd()))
+			fmt.Fprintln(tty)
+			return string(b), err
+		}
+		line, err := bufio.NewReader(tty).ReadString('\n')
+		return strings.TrimRight(line, "\r\n"), err
+	}
+	return &plugin.ClientUI{
+		DisplayMessage: func(name, msg string) error {
+			fmt.Fprintf(a.Stderr, "age-plugin-%s: %s\n", name, msg)
+			return nil
+		},
+		RequestValue: func(name, prompt string, secret bool) (string, error) {
+			return ask(prompt, secret)
+		},
+		Confirm: func(name, prompt, yes, no string) (bool, error) {
+			q := prompt + " [" + yes
+			if no != "" {
+				q += "/" + no
+			}
+			ans, err := ask(q+"]", false)
+			return err == nil && (ans == yes || ans == "" && no == ""), err
+		},
+		WaitTimer: func(name string) {
+			fmt.Fprintf(a.Stderr, "age-plugin-%s: waiting on the plugin (touch your token?)\n", name)
+		},
+	}
 }
 
 // ageMessage is the decryption message for an age store, worded like the
