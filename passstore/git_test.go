@@ -538,3 +538,27 @@ func TestCommitDirectoryFileConflict(t *testing.T) {
 	}
 	checkRepo(t, env, dir)
 }
+
+// TestCommitAttributes: content-changing gitattributes go through the git
+// binary (which applies them), gopass's diff attribute does not matter.
+func TestCommitAttributes(t *testing.T) {
+	t.Parallel()
+	env := gitEnvFor(t, identEnv...)
+	s, dir := gitStore(t, env)
+	writeFile(t, dir+"/.gitattributes", "*.gpg diff=gpg\n")
+	r := workTreeAt(dir)
+	if r.needsFilters(s.loadConfig(r), "a.gpg") {
+		t.Error("diff=gpg needs the git binary")
+	}
+	writeFile(t, dir+"/sub/.gitattributes", "*.gpg text eol=crlf\n")
+	if !r.needsFilters(s.loadConfig(r), "sub/a.gpg") || r.needsFilters(s.loadConfig(r), "other/a.gpg") {
+		t.Error("sub/.gitattributes misjudged")
+	}
+	writeFile(t, dir+"/.git/info/attributes", "*.gpg -text binary\n")
+	if r.needsFilters(s.loadConfig(r), "a.gpg") {
+		t.Error("-text needs the git binary")
+	}
+	// Armored content with CRLF conversion: git's blob, not the file's bytes.
+	writeCommit(t, s, "sub/a", "line1\nline2\n", "Add OTP secret for sub/a to store.")
+	checkRepo(t, env, dir, "--untracked-files=no")
+}

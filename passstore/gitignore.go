@@ -61,3 +61,51 @@ func (r *repo) ignored(cfg *gitConfig, rel string) bool {
 	}
 	return m.Match(parts, false)
 }
+
+// filterAttrs are the gitattributes that make git add store something
+// other than the file's bytes.
+var filterAttrs = map[string]bool{"filter": true, "text": true, "eol": true, "crlf": true, "ident": true, "working-tree-encoding": true}
+
+// needsFilters reports whether an attributes file that could apply to rel
+// sets a content-changing attribute (filter, text, eol, crlf, ident,
+// working-tree-encoding); the git binary then stages the file. Patterns
+// are not matched: any such attribute in core.attributesFile,
+// info/attributes or a .gitattributes on rel's path counts. gopass's
+// "*.gpg diff=gpg" does not.
+func (r *repo) needsFilters(cfg *gitConfig, rel string) bool {
+	var files []string
+	af := cfg.get("core.attributesfile")
+	if af == "" && cfg.xdg != "" {
+		af = filepath.Join(cfg.xdg, "git", "attributes")
+	}
+	if af != "" {
+		files = append(files, expandHome(af, cfg.home))
+	}
+	files = append(files, filepath.Join(r.common, "info", "attributes"))
+	parts := strings.Split(rel, "/")
+	for i := 0; i < len(parts); i++ {
+		files = append(files, filepath.Join(r.workTree, filepath.Join(parts[:i]...), ".gitattributes"))
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			fields := strings.Fields(line)
+			if len(fields) < 2 || strings.HasPrefix(fields[0], "#") {
+				continue
+			}
+			for _, a := range fields[1:] {
+				if strings.HasPrefix(a, "-") || strings.HasPrefix(a, "!") {
+					continue
+				}
+				name, _, _ := strings.Cut(a, "=")
+				if filterAttrs[name] {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
