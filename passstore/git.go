@@ -49,7 +49,8 @@ type repo struct {
 //
 // The commit is made natively, except that the git binary (found in
 // [Options.Env]'s PATH) runs it when the repository has executable commit
-// hooks, when gitattributes may filter or convert the file, when a
+// hooks, when gitattributes may filter or convert the file, when
+// core.ignoreCase is set, when a
 // signature is required and [Options.Signer] is nil or gpg.format is not
 // openpgp, or when the index uses features go-git cannot read or write. Errors (including the git binary's output) are for a diagnostic;
 // the entry is written either way.
@@ -83,7 +84,9 @@ func (s *Store) Commit(name, subject string) error {
 	cfg := s.loadConfig(r)
 	signFlag := cfg.boolean("pass.signcommits") && !s.o.IgnoreSignCommits // pass's git commit -S
 	sign := signFlag || cfg.boolean("commit.gpgsign")
-	useGit := r.hasHooks(cfg) || r.needsFilters(cfg, rel)
+	// core.ignoreCase (macOS, Windows file systems): git matches index
+	// names case-insensitively; leave that to git.
+	useGit := r.hasHooks(cfg) || r.needsFilters(cfg, rel) || cfg.boolean("core.ignorecase")
 	if sign && (s.o.Signer == nil || (cfg.get("gpg.format") != "" && !strings.EqualFold(cfg.get("gpg.format"), "openpgp"))) {
 		useGit = true
 	}
