@@ -254,6 +254,15 @@ func TestCommitRepoDiscovery(t *testing.T) {
 	}
 	gitIn(t, env, main, "fsck", "--strict", "--no-progress")
 
+	// PREFIX given through a symlink: the same repository.
+	link := filepath.Join(t.TempDir(), "storelink")
+	os.Symlink(dir, link)
+	ls := Open(Options{Dir: link, Umask: 0o77, Env: env})
+	writeCommit(t, ls, "via/link", "1\n", "Add OTP secret for via/link to store.")
+	if got := gitIn(t, env, dir, "log", "-1", "--format=%s", "--name-only"); got != "Add OTP secret for via/link to store.\n\nvia/link.gpg\n" {
+		t.Errorf("symlinked PREFIX commit %q", got)
+	}
+
 	// A symlinked entry is recorded at its target.
 	os.Symlink("top.gpg", dir+"/alias.gpg")
 	gitIn(t, env, dir, "add", "alias.gpg")
