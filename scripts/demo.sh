@@ -15,6 +15,8 @@ for tool in go gpg gpgconf; do
 done
 
 sandbox=$(mktemp -d /tmp/potdemo.XXXXXX)
+# Build first, with the caller's Go caches, before HOME moves into the sandbox.
+go build -o "$sandbox/bin/passotp" ./cmd/passotp
 export GNUPGHOME="$sandbox/g" PASSWORD_STORE_DIR="$sandbox/store" HOME="$sandbox/home"
 cleanup() {
 	gpgconf --homedir "$GNUPGHOME" --kill all >/dev/null 2>&1 || true
@@ -26,8 +28,7 @@ mkdir -p -m 700 "$GNUPGHOME" "$HOME"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 
-step "build passotp"
-go build -o "$sandbox/bin/passotp" ./cmd/passotp
+step "passotp, built into the sandbox"
 export PATH="$sandbox/bin:$PATH"
 run passotp version
 
