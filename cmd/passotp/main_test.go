@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -92,7 +93,11 @@ func setup(env *testscript.Env) error {
 	// testscript puts the directory holding its commands (passotp and
 	// pass, both this binary) first on PATH; scripts reach it as $TSBIN.
 	tsbin := filepath.SplitList(env.Getenv("PATH"))[0]
+	// Under -race every process sleeps 1 s at exit (atexit_sleep_ms) to
+	// catch late reports; scripts start hundreds of processes.
+	gorace := strings.TrimSpace(os.Getenv("GORACE") + " atexit_sleep_ms=0")
 	for k, v := range map[string]string{
+		"GORACE":              gorace,
 		"TSBIN":               tsbin,
 		"GNUPGHOME":           home,
 		"PASSWORD_STORE_DIR":  filepath.Join(env.WorkDir, "store"),
