@@ -286,6 +286,9 @@ func TestCrashSafety(t *testing.T) {
 // appear in any error output or commit message.
 func TestNoSecretInArgv(t *testing.T) {
 	t.Parallel()
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc")
+	}
 	s := newSandbox(t, true, "PASSOTP_GPG=gpg")
 	const secret = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U" // distinctive, seen nowhere else
 	ctx, cancel := context.WithCancel(context.Background())
