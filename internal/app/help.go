@@ -18,6 +18,7 @@ const helpText = `Usage:
 
     $D [code] [--clip,-c] [--quiet,-q] pass-name
             [--fresh] [--min-remaining seconds] [--json]
+            [--line n | --label label]
         Generate an OTP code and optionally put it on the clipboard.
         If put on the clipboard, it will be cleared in $CLIP_TIME seconds.
         Only the code is printed, so --quiet changes nothing.
@@ -25,7 +26,8 @@ const helpText = `Usage:
         With --fresh (or PASSOTP_FRESH=1), never hand out the same time
         step twice: wait for the next code instead. With --min-remaining
         (or PASSOTP_MIN_REMAINING), wait for the next code if fewer seconds
-        remain. --json prints the code with its details as JSON.
+        remain. --json prints the code with its details as JSON. When an
+        entry holds several OTP keys, --line or --label picks one.
 
     $D insert [--force,-f] [--echo,-e] [--path,-p path-name]
             [[--secret, -s] [--issuer,-i issuer] [--account,-a account]]
@@ -53,9 +55,13 @@ const helpText = `Usage:
         Optionally, echo the input. Prompt before overwriting an existing URI.
         This command accepts input from stdin.
 
-    $D uri [--clip,-c] [--qrcode,-q] pass-name
+    $D uri [--clip,-c] [--qrcode,-q] [--line n | --label label] pass-name
         Display the key URI stored in pass-name. Optionally, put it on the
         clipboard, or display a QR code.
+
+    $D ls [--codes] [subfolder]
+        List the entries that hold an OTP key; with --codes, show each
+        current code and the seconds left.
 
     $D validate uri
         Test if the given URI is a valid OTP key URI.
