@@ -56,12 +56,14 @@ func (a *App) runCode(ctx context.Context, o CodeOptions, name string) error {
 	if err != nil {
 		return err
 	}
-	if key.Type == "hotp" {
-		if o.Clip {
-			if err := a.clipboardUsable(); err != nil {
-				return err
-			}
+	// A clipboard that cannot work must not spend a HOTP counter, nor a
+	// --fresh time step (compat §10.1).
+	if o.Clip && !o.JSON {
+		if err := a.clipboardUsable(); err != nil {
+			return err
 		}
+	}
+	if key.Type == "hotp" {
 		return a.runHOTP(ctx, name, o)
 	}
 	code, err := a.totp(ctx, key, name, o)
