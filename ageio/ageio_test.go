@@ -3,6 +3,8 @@ package ageio_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/pem"
 	"errors"
 	"os"
 	"os/exec"
@@ -12,6 +14,8 @@ import (
 	"testing"
 
 	"filippo.io/age"
+	"golang.org/x/crypto/ssh"
+
 	"github.com/passotp/passotp/ageio"
 )
 
@@ -273,13 +277,16 @@ func TestGopassKeyring(t *testing.T) {
 	}
 	_, other := keygen(t, tmp, "other")
 	ct := encryptString(t, c, entry, []string{other})
-	// gopass adds its own recipients: every key can read the file.
-	for _, k := range []string{k1, pid, filepath.Join(tmp, "other")} {
-		f := filepath.Join(tmp, "x.age")
-		os.WriteFile(f, ct, 0o600)
+	// gopass adds its keyring's recipients (not the passage identities').
+	f := filepath.Join(tmp, "x.age")
+	os.WriteFile(f, ct, 0o600)
+	for _, k := range []string{k1, filepath.Join(tmp, "other")} {
 		if got := string(run(t, nil, "age", "-d", "-i", k, f)); got != entry {
 			t.Errorf("age -d -i %s = %q", k, got)
 		}
+	}
+	if err := exec.Command("age", "-d", "-i", pid, f).Run(); err == nil {
+		t.Errorf("the passage identity was added as a recipient; gopass adds only its keyring's")
 	}
 	for _, r := range []string{r1, r2} {
 		ct := run(t, []byte(entry), "age", "-e", "-r", r)
@@ -357,6 +364,7 @@ func TestConcurrentDecrypt(t *testing.T) {
 // (driven through a pseudo-terminal by expect), as passage users make it.
 // One real scrypt derivation (work factor 18): a few seconds.
 func TestAgeDashP(t *testing.T) {
+	t.Parallel() // the real work factor is slow, more so under -race
 	requireTool(t, "age", "age-keygen", "expect")
 	dir := t.TempDir()
 	plain, rcp := keygen(t, dir, "plain")
@@ -384,5 +392,54 @@ func TestAgeDashP(t *testing.T) {
 	got, err := c.Decrypt(context.Background(), bytes.NewReader(ct))
 	if err != nil || string(got) != entry {
 		t.Errorf("Decrypt with an age -p identities file = (%q, %v)", got, err)
+	}
+}
+
+// TestGopassSSHKeys: in gopass mode the ssh key pairs of ~/.ssh decrypt too
+// (a protected one asks only when a file is for it), as in gopass.
+func TestGopassSSHKeys(t *testing.T) {
+	t.Parallel()
+	requireTool(t, "age", "ssh-keygen")
+	home := t.TempDir()
+	sshd := filepath.Join(home, ".ssh")
+	os.MkdirAll(sshd, 0o700)
+	run(t, nil, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "plain", "-f", filepath.Join(sshd, "id_ed25519"))
+	// A protected key, written in Go (no passphrase on a command line).
+	pk, sk, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blk, err := ssh.MarshalPrivateKeyWithPassphrase(sk, "prot", []byte("sshpw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spk, _ := ssh.NewPublicKey(pk)
+	os.WriteFile(filepath.Join(sshd, "id_prot"), pem.EncodeToMemory(blk), 0o600)
+	os.WriteFile(filepath.Join(sshd, "id_prot.pub"), ssh.MarshalAuthorizedKey(spk), 0o600)
+	asked := 0
+	c, err := ageio.Open(ageio.Options{Mode: ageio.Gopass, Env: []string{"HOME=" + home},
+		Passphrase: func(f string) ([]byte, error) {
+			asked++
+			if !strings.HasSuffix(f, "id_prot.pub") {
+				t.Errorf("asked for %s", f)
+			}
+			return []byte("sshpw"), nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct := run(t, []byte(entry), "age", "-e", "-R", filepath.Join(sshd, "id_ed25519.pub"))
+	if got, err := c.Decrypt(context.Background(), bytes.NewReader(ct)); err != nil || string(got) != entry {
+		t.Fatalf("Decrypt with ~/.ssh/id_ed25519 = (%q, %v)", got, err)
+	}
+	if asked != 0 {
+		t.Errorf("passphrase asked %d times for a file not encrypted to the protected key", asked)
+	}
+	ct = run(t, []byte(entry), "age", "-e", "-R", filepath.Join(sshd, "id_prot.pub"))
+	if got, err := c.Decrypt(context.Background(), bytes.NewReader(ct)); err != nil || string(got) != entry {
+		t.Fatalf("Decrypt with the protected ssh key = (%q, %v)", got, err)
+	}
+	if asked != 1 {
+		t.Errorf("passphrase asked %d times, want 1", asked)
 	}
 }

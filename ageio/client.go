@@ -74,6 +74,7 @@ type Client struct {
 	mu     sync.Mutex
 	loaded bool
 	ids    []age.Identity
+	own    []age.Identity // whose recipients Encrypt adds (see IdentityRecipients)
 	err    error
 }
 
@@ -141,22 +142,21 @@ func (c *Client) Identities() ([]age.Identity, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.loaded {
-		c.ids, c.err = c.load()
+		c.ids, c.own, c.err = c.load()
 		c.loaded = true
 	}
 	return c.ids, c.err
 }
 
-func (c *Client) load() ([]age.Identity, error) {
-	var ids []age.Identity
+func (c *Client) load() (ids, own []age.Identity, err error) {
 	asked := false
-	for _, f := range c.files {
+	for i, f := range c.files {
 		data, err := os.ReadFile(f)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			return nil, &IdentityError{File: f, Err: err}
+			return nil, nil, &IdentityError{File: f, Err: err}
 		}
 		got, err := c.parseFile(f, data, &asked)
 		clear(data)
@@ -164,16 +164,27 @@ func (c *Client) load() ([]age.Identity, error) {
 			var ie *IdentityError
 			if errors.As(err, &ie) && ie.File == "" {
 				ie.File = f
-				return nil, ie
+				return nil, nil, ie
 			}
-			return nil, &IdentityError{File: f, Err: err}
+			return nil, nil, &IdentityError{File: f, Err: err}
 		}
 		ids = append(ids, got...)
+		// gopass adds the recipients of its own keyring (the first file)
+		// only; passage those of its identities.
+		if c.opts.Mode != Gopass || i == 0 {
+			own = append(own, got...)
+		}
+	}
+	if c.opts.Mode == Gopass {
+		// gopass also decrypts with the ssh keys in ~/.ssh.
+		if d := sshDir(c.opts.Env); d != "" {
+			ids = append(ids, sshIdentities(d, c.opts.Passphrase)...)
+		}
 	}
 	if len(ids) == 0 {
-		return nil, fmt.Errorf("%w: none of %s exists", ErrNoIdentities, strings.Join(c.files, ", "))
+		return nil, nil, fmt.Errorf("%w: none of %s exists", ErrNoIdentities, strings.Join(c.files, ", "))
 	}
-	return ids, nil
+	return ids, own, nil
 }
 
 func (c *Client) parseFile(name string, data []byte, asked *bool) ([]age.Identity, error) {
@@ -270,19 +281,23 @@ func (c *Client) Encrypt(ctx context.Context, dst io.Writer, recipients []string
 func (c *Client) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.ids, c.err, c.loaded = nil, nil, false
+	c.ids, c.own, c.err, c.loaded = nil, nil, nil, false
 	return nil
 }
 
-// IdentityRecipients returns the public recipients of the client's
-// identities.
+// IdentityRecipients returns the public recipients of the client's own
+// identities: in [Passage] mode those of the identities files, in [Gopass]
+// mode those of gopass's keyring only (not ~/.passage/identities nor ssh
+// keys), as gopass adds them.
 func (c *Client) IdentityRecipients() ([]age.Recipient, error) {
-	ids, err := c.Identities()
-	if err != nil {
+	if _, err := c.Identities(); err != nil {
 		return nil, err
 	}
+	c.mu.Lock()
+	own := c.own
+	c.mu.Unlock()
 	var rs []age.Recipient
-	for _, id := range ids {
+	for _, id := range own {
 		if r := recipientOf(id); r != nil {
 			rs = append(rs, r)
 		}

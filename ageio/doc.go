@@ -19,7 +19,10 @@
 //     (under $GOPASS_HOMEDIR/.config when that is set), an age file protected
 //     by an scrypt passphrase. The passphrase is $GOPASS_AGE_PASSWORD when set
 //     (for scripts, as gopass does), else [Options.Passphrase]. Like gopass,
-//     the unencrypted ~/.passage/identities is used as well when it exists.
+//     the unencrypted ~/.passage/identities is used as well when it exists,
+//     and so are the ssh key pairs in ~/.ssh (or $GOPASS_SSH_DIR); a
+//     protected ssh key asks [Options.Passphrase] only for a file
+//     encrypted to it.
 //
 // Identities are loaded once per Client, on first use, so listing many
 // entries derives the scrypt key only once.
