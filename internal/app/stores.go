@@ -72,7 +72,8 @@ type storeSet struct {
 	opened  map[string]*passstore.Store
 	mountOf map[*passstore.Store]string
 
-	passageKeys []string // PASSAGE_RECIPIENTS_FILE / PASSAGE_RECIPIENTS
+	passageKeys    []string // PASSAGE_RECIPIENTS_FILE / PASSAGE_RECIPIENTS
+	passageKeysErr error    // reading PASSAGE_RECIPIENTS_FILE failed
 
 	sel otp.Selector // --line / --label (selector.go)
 }
@@ -108,10 +109,9 @@ func (a *App) selectStores() error {
 			return err
 		}
 		a.stores.passage = p
+		// Recipients matter only for writes (storeWrite reports the error).
 		keys, err := p.Recipients()
-		if err != nil {
-			return err
-		}
+		a.stores.passageKeysErr = err
 		c, err := ageio.Open(ageio.Options{Mode: ageio.Passage, Env: a.Environ, IdentitiesFiles: []string{p.IdentitiesFile}, Passphrase: a.agePassphrase, PluginUI: a.pluginUI()})
 		if err != nil {
 			return err
@@ -240,6 +240,9 @@ func (a *App) storeRead(ctx context.Context, name string) ([]byte, error) {
 }
 
 func (a *App) storeWrite(ctx context.Context, name string, content []byte) ([]string, error) {
+	if a.stores.kind == kindPassage && a.stores.passageKeysErr != nil {
+		return nil, a.stores.passageKeysErr
+	}
 	inner := a.in(name)
 	return a.Store.Write(ctx, inner, content, a.Crypto)
 }
