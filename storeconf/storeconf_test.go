@@ -266,3 +266,46 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+// FuzzResolve: resolution never panics, the chosen mount prefixes the name
+// at a slash boundary, the longest such mount wins, and mount + "/" +
+// inner name gives the name back.
+func FuzzResolve(f *testing.F) {
+	for _, s := range []string{"team/aws/alice", "team", "team/", "teamx/a", "team/eu/bob", "a//b", "/x", ""} {
+		f.Add(s)
+	}
+	c := &storeconf.Config{
+		Root:   storeconf.Store{Dir: "/nonexistent/root"},
+		Mounts: []storeconf.Store{{Mount: "team/eu", Dir: "/nonexistent/eu"}, {Mount: "team", Dir: "/nonexistent/team"}, {Mount: "a", Dir: "/nonexistent/a"}},
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		l := c.Resolve(name)
+		n := strings.TrimSuffix(name, "/")
+		if l.Store.Mount == "" {
+			if l.Name != n || l.Store.Dir != c.Root.Dir {
+				t.Fatalf("root resolution of %q = %+v", name, l)
+			}
+			for _, m := range c.Mounts {
+				if strings.HasPrefix(n+"/", m.Mount+"/") {
+					t.Fatalf("%q matches mount %q but went to the root", name, m.Mount)
+				}
+			}
+			return
+		}
+		if !strings.HasPrefix(n+"/", l.Store.Mount+"/") {
+			t.Fatalf("%q resolved to mount %q", name, l.Store.Mount)
+		}
+		back := l.Store.Mount
+		if l.Name != "" {
+			back += "/" + l.Name
+		}
+		if back != n && !(l.Name == "" && n == l.Store.Mount+"/") {
+			t.Fatalf("%q -> %q + %q", name, l.Store.Mount, l.Name)
+		}
+		for _, m := range c.Mounts {
+			if len(m.Mount) > len(l.Store.Mount) && strings.HasPrefix(n+"/", m.Mount+"/") {
+				t.Fatalf("%q: %q chosen over the longer %q", name, l.Store.Mount, m.Mount)
+			}
+		}
+	})
+}
