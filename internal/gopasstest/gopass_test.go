@@ -267,6 +267,19 @@ func TestGopassStores(t *testing.T) {
 		t.Errorf("age mount: %v", err)
 	}
 
+	// The documented difference (compat §14 D1): gopass takes a password
+	// that looks like base32 as a TOTP secret; passotp never does.
+	t.Run("password-line", func(t *testing.T) {
+		s.mustRun(t, "hunter22\nuser: alice\n", s.gopass, "insert", "-f", "pwonly")
+		if g, err := s.run(nil, "", s.gopass, "otp", "-o", "pwonly"); err != nil || strings.TrimSpace(g) == "" {
+			t.Logf("gopass otp -o pwonly = %q, %v (gopass's fallback changed?)", g, err)
+		}
+		_, err := s.run(nil, "", s.passotp, "pwonly")
+		if err == nil || !strings.Contains(err.Error(), "pwonly: OTP secret not found.") {
+			t.Errorf("passotp pwonly: %v, want OTP secret not found", err)
+		}
+	})
+
 	for _, e := range entries {
 		if e.kind == "hotp" {
 			continue
