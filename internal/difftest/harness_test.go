@@ -687,6 +687,9 @@ func runCase(t *testing.T, f *fixture, c *tcase) {
 		}
 		want, got = x.want, ours.out
 		diffs = compare(want, got)
+		if bug == nil && x.bug != "" {
+			bug = &rule{name: "knownBug", bug: x.bug}
+		}
 		if len(diffs) == 0 {
 			if bug != nil {
 				t.Logf("KNOWN BUG NOW FIXED (remove the knownBug marker): %s", bug.bug)

@@ -107,6 +107,8 @@ type expect struct {
 	real    *runResult
 	ours    *runResult
 	applied []string
+	// bug, set by a rule, makes the case a knownBug (for generated cases).
+	bug string
 }
 
 func (x *expect) apply(r rule) {
@@ -168,14 +170,16 @@ var (
 )
 
 var (
+	mkdirDQRE   = regexp.MustCompile(`(?m)^(mkdir: created directory )"(.*)"$`)
 	shellEscRE  = regexp.MustCompile(`'\$'((?:\\[0-7]{3})+)'('?)`)
 	octalRE     = regexp.MustCompile(`\\([0-7]{3})`)
-	bashNoiseRE = regexp.MustCompile(`(?m)^(dirname: invalid option -- .*|Try 'dirname --help' for more information\.|\S+otp\.bash: line \d+: warning: .*)\n`)
+	bashNoiseRE = regexp.MustCompile(`(?m)^(dirname: (?:invalid|unrecognized) option .*|Try 'dirname --help' for more information\.|\S+otp\.bash: line \d+: warning: .*)\n`)
 )
 
 // unescapeShell undoes coreutils' shell-escape quoting of non-printable
 // bytes in a C locale: 'Caf'$'\303\251' is 'Café'.
 func unescapeShell(s string) string {
+	s = mkdirDQRE.ReplaceAllString(s, "$1'$2'")
 	return shellEscRE.ReplaceAllStringFunc(s, func(m string) string {
 		g := shellEscRE.FindStringSubmatch(m)
 		raw := octalRE.ReplaceAllStringFunc(g[1], func(o string) string {
@@ -188,6 +192,22 @@ func unescapeShell(s string) string {
 		}
 		return raw + "'"
 	})
+}
+
+// redactBug is the defect found by TestRandomized (seeds 2 and 3).
+const redactBug = "§11.3: a secret= that does not start a query parameter (otpauth://totp/a?b?secret=S, " +
+	"otpauth://totpa?b?secret=S) is printed in clear in `Cannot parse`/`Invalid key URI` messages"
+
+// offBoundarySecret reports whether s has a secret= that is not at the
+// start of a parameter after the first '?'.
+func offBoundarySecret(s string) bool {
+	q := strings.IndexByte(s, '?')
+	for _, loc := range secretRE.FindAllStringIndex(s, -1) {
+		if loc[0] == 0 || !(loc[0]-1 == q || s[loc[0]-1] == '&') {
+			return true
+		}
+	}
+	return false
 }
 
 // redactRef is an independent implementation of compat §11.3.
@@ -209,6 +229,9 @@ var globalRules = []rule{
 	newRule("redact", nil, func(x *expect) {
 		x.want.stderr = redactURIRE.ReplaceAllStringFunc(x.want.stderr, func(line string) string {
 			m := redactURIRE.FindStringSubmatch(line)
+			if offBoundarySecret(m[2]) {
+				x.bug = redactBug
+			}
 			return m[1] + redactRef(m[2])
 		})
 	}),
