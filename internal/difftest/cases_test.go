@@ -58,6 +58,8 @@ var templateEntries = []entry{
 	{"corrupt.gpg", "this is not OpenPGP\n", testkeys.Cv25519},
 	{"aws/x.gpg", "otpauth://totp/AWS:x?secret=" + sec1 + "\n", testkeys.Cv25519},
 	{"team/svc.gpg", "otpauth://hotp/Team:svc?secret=" + sec3 + "&counter=0\n", testkeys.RSA},
+	{"otp-no-newline.gpg", "pw\notpauth://totp/NN:n?secret=" + sec1, testkeys.Cv25519},
+	{"hotp-no-newline.gpg", "pw\notpauth://hotp/NN:h?secret=" + sec3 + "&counter=3", testkeys.Cv25519},
 	{"team/web.gpg", "pw\notpauth://totp/Team:web?secret=" + sec1 + "\n", testkeys.RSA},
 }
 
@@ -94,6 +96,23 @@ func reencrypt(f func() *fixture, path, plain string) func(string) error {
 		_, err := testkeys.RunGPG(fx.gnupg, []byte(plain), "--yes", "--compress-algo=none",
 			"--no-encrypt-to", "--trust-model=always", "-r", testkeys.Cv25519.Fpr, "-o",
 			filepath.Join(store, path), "-e")
+		return err
+	}
+}
+
+// rmStore removes the whole store directory.
+func rmStore(store string) error { return os.RemoveAll(store) }
+
+// symlink makes name a symbolic link to target inside the store.
+func symlink(name, target string) func(string) error {
+	return func(store string) error { return os.Symlink(target, filepath.Join(store, name)) }
+}
+
+// signGPGID writes path.sig, a detached signature of path by key.
+func signGPGID(f func() *fixture, path string, key testkeys.Key) func(string) error {
+	return func(store string) error {
+		p := filepath.Join(store, path)
+		_, err := testkeys.RunGPG(f().gnupg, nil, "--yes", "-u", key.Fpr, "--detach-sign", "-o", p+".sig", p)
 		return err
 	}
 }
@@ -380,6 +399,56 @@ func cases(fx func() *fixture) []tcase {
 		{name: "secret/empty", args: []string{"insert", "-s", "-a", "sp", "new"}, stdin: in("\n")},
 		{name: "secret/utf8-c-utf8", args: []string{"insert", "-s", "-i", "Café", "-a", "x"}, stdin: in(sec1 + "\n"), env: []string{"LC_ALL=C.UTF-8"},
 			rules: []rule{newRule("utf8Labels", func(c *tcase) { c.env = nil }, nil)}},
+		// --- environment and store situations (§2, §9)
+		{name: "env/store-dir-slash", args: []string{"insert", "new/x"}, stdin: in(newURI + "\n"), storeSuffix: "/"},
+		{name: "env/store-dir-slash-code", args: []string{"missing"}, storeSuffix: "/"},
+		{name: "env/no-store-code", args: []string{"totp"}, setup: rmStore},
+		{name: "env/no-store-insert", args: []string{"insert", "new/x"}, stdin: in(newURI + "\n"), setup: rmStore},
+		{name: "env/no-store-key", args: []string{"insert", "new"}, stdin: in(newURI + "\n"), setup: rmStore,
+			env: []string{"PASSWORD_STORE_KEY=" + testkeys.Cv25519.Email}},
+		{name: "env/unknown-recipient", args: []string{"insert", "new/x"}, stdin: in(newURI + "\n"),
+			env: []string{"PASSWORD_STORE_KEY=nobody@nowhere.test"}, rules: []rule{lastLineKept("encryptWording")}},
+		{name: "env/unknown-recipient-overwrite", args: []string{"insert", "totp"}, stdin: in(newURI + "\n"),
+			env: []string{"PASSWORD_STORE_KEY=nobody@nowhere.test"}, rules: []rule{lastLineKept("encryptWording")}},
+		{name: "env/gpg-opts-armor", args: []string{"insert", "new"}, stdin: in(newURI + "\n"), env: []string{"PASSWORD_STORE_GPG_OPTS=--armor"}},
+		{name: "env/gpg-opts-armor-hotp", args: []string{"hotp"}, env: []string{"PASSWORD_STORE_GPG_OPTS=--armor"}, rules: []rule{entryPlain("hotpCounter", "hotp.gpg",
+			"otpauth://hotp/Hot:carol?secret="+sec3+"&counter=6&issuer=Hot\n", nil)}},
+		{name: "env/signing-no-sig", args: []string{"insert", "new"}, stdin: in(newURI + "\n"), env: []string{"PASSWORD_STORE_SIGNING_KEY=" + testkeys.RSA.Fpr}},
+		{name: "env/signing-valid", args: []string{"insert", "new"}, stdin: in(newURI + "\n"), env: []string{"PASSWORD_STORE_SIGNING_KEY=" + testkeys.RSA.Fpr},
+			setup: signGPGID(fx, ".gpg-id", testkeys.RSA)},
+		{name: "env/signing-other-key", args: []string{"insert", "new"}, stdin: in(newURI + "\n"), env: []string{"PASSWORD_STORE_SIGNING_KEY=" + testkeys.RSA.Fpr},
+			setup: signGPGID(fx, ".gpg-id", testkeys.P256)},
+		{name: "env/signing-bad-sig", args: []string{"insert", "new"}, stdin: in(newURI + "\n"), env: []string{"PASSWORD_STORE_SIGNING_KEY=" + testkeys.RSA.Fpr},
+			setup: func(store string) error {
+				if err := signGPGID(fx, ".gpg-id", testkeys.RSA)(store); err != nil {
+					return err
+				}
+				return os.WriteFile(filepath.Join(store, ".gpg-id"), []byte(testkeys.P256.Email+"\n"), 0o600)
+			}},
+		{name: "env/signing-code", args: []string{"totp"}, env: []string{"PASSWORD_STORE_SIGNING_KEY=" + testkeys.RSA.Fpr}},
+		{name: "env/symlink-code", args: []string{"link"}, setup: symlink("link.gpg", "totp.gpg")},
+		{name: "env/symlink-insert", args: []string{"insert", "link"}, stdin: in(newURI + "\n"), setup: symlink("link.gpg", "totp.gpg"),
+			rules: []rule{knownBug("insert into a symlinked entry: pass-otp writes the target and stages the link (NAME.gpg), " +
+				"leaving the target modified; passotp stages the target and leaves the link untracked. compat §9 says " +
+				"'stage the entry file' and 'a symlinked entry is replaced at its target': the git side is not specified")}},
+		{name: "env/clip-time-help", args: []string{"--help"}, env: []string{"PASSWORD_STORE_CLIP_TIME=0"}, rules: []rule{helpRule()}},
+		// --- empty and odd names (§7)
+		{name: "names/empty-code", args: []string{"code", ""}},
+		{name: "names/empty-uri", args: []string{"uri", ""}},
+		{name: "names/empty-insert", args: []string{"insert", ""}, stdin: in(newURI + "\n")},
+		{name: "names/gpg-suffix", args: []string{"totp.gpg"}},
+		{name: "names/dot", args: []string{"./totp"}},
+		{name: "names/leading-slash", args: []string{"/totp"}},
+		{name: "names/code-word", args: []string{"code", "insert"}},
+		// --- last line without a newline (§9, §10.3, §11.1, §13 #100)
+		{name: "nonl/code", args: []string{"otp-no-newline"}},
+		{name: "nonl/uri", args: []string{"uri", "otp-no-newline"}},
+		{name: "nonl/hotp", args: []string{"hotp-no-newline"}, rules: []rule{entryPlain("hotpCounter", "hotp-no-newline.gpg",
+			"pw\notpauth://hotp/NN:h?secret="+sec3+"&counter=4", nil)}},
+		{name: "nonl/append-replace", args: []string{"append", "otp-no-newline"}, stdin: in(newURI + "\n"), rules: []rule{
+			knownBug("append replacing an otpauth line in an entry without a final newline writes no final newline " +
+				"(otp.Append keeps it missing); compat §9 says the content gets exactly one trailing \\n and pass-otp adds it: " +
+				"passotp or compat §9/§13 must change")}},
 		// --- append (§10.3)
 		{name: "append/nootp", args: []string{"append", "nootp"}, stdin: in(newURI + "\n")},
 		{name: "append/replace", args: []string{"append", "totp"}, stdin: in(newURI + "\n")},
@@ -452,9 +521,40 @@ func versionRule() rule {
 	})
 }
 
+// viaShim and viaDirect name the cases that are also run through the real
+// pass with scripts/otp.bash as extension, and as `passotp ARGS`.
+var (
+	viaShim = []string{"code/default", "code/bad-shorts", "code/missing", "code/posix-operand-first", "hotp/basic",
+		"insert/new", "insert/derived", "insert/no-gpg-id", "append/nootp", "uri/qrcode", "validate/no-account", "help/help"}
+	viaDirect = []string{"code/default", "code/bad-shorts", "code/no-operand", "code/clip-arg", "insert/bad-option",
+		"insert/issuer-missing-arg", "uri/two-operands", "append/no-operand", "insert/no-gpg-id", "validate/bare-secret"}
+)
+
+// withVariants adds the shim and direct variants of the named cases.
+func withVariants(t *testing.T, table []tcase) []tcase {
+	byName := map[string]tcase{}
+	for _, c := range table {
+		byName[c.name] = c
+	}
+	for _, v := range []struct {
+		via   string
+		names []string
+	}{{"shim", viaShim}, {"direct", viaDirect}} {
+		for _, n := range v.names {
+			c, ok := byName[n]
+			if !ok {
+				t.Fatalf("variant of unknown case %s", n)
+			}
+			c.name, c.via = v.via+"/"+n, v.via
+			table = append(table, c)
+		}
+	}
+	return table
+}
+
 func TestCases(t *testing.T) {
 	f := getFixture(t)
-	table := cases(func() *fixture { return f })
+	table := withVariants(t, cases(func() *fixture { return f }))
 	seen := map[string]bool{}
 	for i := range table {
 		c := &table[i]
@@ -476,4 +576,23 @@ func TestCases(t *testing.T) {
 		}
 		t.Logf("documented differences applied:%s", b.String())
 	})
+}
+
+// TestShimIsUsed makes sure the shim variants really run passotp: through
+// scripts/otp.bash, `pass otp version` is passotp's version, not pass-otp's.
+func TestShimIsUsed(t *testing.T) {
+	f := getFixture(t)
+	c := &tcase{args: []string{"version"}, via: "shim"}
+	r, err := f.side(t, filepath.Join(scratchDir(t), "shim"), c, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	real, err := f.side(t, filepath.Join(scratchDir(t), "real"), c, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.out.exit != 0 || r.out.stdout == real.out.stdout {
+		t.Errorf("pass otp version through the shim: exit %d stdout %q (pass-otp says %q): the extension was not used",
+			r.out.exit, r.out.stdout, real.out.stdout)
+	}
 }

@@ -67,6 +67,7 @@ type fixture struct {
 	gnupg string
 	home  string
 	tmpl  string // template store
+	ext   string // extensions directory holding scripts/otp.bash
 	plain map[string]string
 	err   error
 }
@@ -144,6 +145,17 @@ func (f *fixture) build() error {
 		return err
 	}
 	f.tmpl = filepath.Join(f.home, "template")
+	f.ext = filepath.Join(f.home, "extensions")
+	shim, err := os.ReadFile("../../scripts/otp.bash")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(f.ext, 0o700); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(f.ext, "otp.bash"), shim, 0o755); err != nil {
+		return err
+	}
 	f.plain = map[string]string{}
 	for _, e := range templateEntries {
 		dst := filepath.Join(f.tmpl, filepath.FromSlash(e.path))
@@ -227,6 +239,12 @@ type tcase struct {
 	// setup changes each store copy the same way before the run.
 	setup func(store string) error
 	rules []rule
+	// via is how passotp runs: "" as `pass otp ARGS` (argv[0] pass, the
+	// way the shim execs it), "direct" as `passotp ARGS`, "shim" through
+	// the real pass and scripts/otp.bash as a user extension.
+	via string
+	// storeSuffix is appended to PASSWORD_STORE_DIR (e.g. "/").
+	storeSuffix string
 }
 
 // in returns a pointer to s, for tcase.stdin.
@@ -238,11 +256,12 @@ type fileState struct {
 	perm   fs.FileMode
 	data   string // plaintext of a .gpg file, content of another file, link target
 	recips string // recipients' key ids of a .gpg file, sorted
+	armor  bool   // a .gpg file is ASCII-armored
 }
 
 func (s fileState) String() string {
 	if s.kind == "gpg" {
-		return fmt.Sprintf("%s %04o %q to [%s]", s.kind, s.perm, s.data, s.recips)
+		return fmt.Sprintf("%s %04o %q to [%s] armor=%v", s.kind, s.perm, s.data, s.recips, s.armor)
 	}
 	return fmt.Sprintf("%s %04o %q", s.kind, s.perm, s.data)
 }
@@ -292,13 +311,21 @@ func (f *fixture) side(t *testing.T, dir string, c *tcase, real bool) (*runResul
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var cmd *exec.Cmd
-	if real {
+	env := f.env(store+c.storeSuffix, c.env)
+	switch {
+	case real:
 		cmd = exec.CommandContext(ctx, "pass", append([]string{"otp"}, c.args...)...)
-	} else {
+	case c.via == "direct":
+		cmd = exec.CommandContext(ctx, passotpBin, c.args...)
+		cmd.Args[0] = "passotp"
+	case c.via == "shim":
+		cmd = exec.CommandContext(ctx, "pass", append([]string{"otp"}, c.args...)...)
+		env = append(env, "PASSWORD_STORE_ENABLE_EXTENSIONS=true", "PASSWORD_STORE_EXTENSIONS_DIR="+f.ext, "PASSOTP_BIN="+passotpBin)
+	default:
 		cmd = exec.CommandContext(ctx, passotpBin)
 		cmd.Args = append([]string{"pass", "otp"}, c.args...)
 	}
-	cmd.Env = f.env(store, c.env)
+	cmd.Env = env
 	if c.stdin != nil {
 		cmd.Stdin = strings.NewReader(*c.stdin)
 	}
@@ -360,6 +387,9 @@ func (f *fixture) prepared(store string, c *tcase) (map[string]fileState, map[st
 // snapshot describes every path of a store but the inside of .git.
 func (f *fixture) snapshot(store string) (map[string]fileState, error) {
 	files := map[string]fileState{}
+	if _, err := os.Lstat(store); errors.Is(err, fs.ErrNotExist) {
+		return files, nil
+	}
 	err := filepath.WalkDir(store, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -390,6 +420,7 @@ func (f *fixture) snapshot(store string) (map[string]fileState, error) {
 				return err
 			}
 			st.data, st.recips = f.decrypt(rel, b)
+			st.armor = bytes.HasPrefix(b, []byte("-----BEGIN PGP MESSAGE-----"))
 		default:
 			st.kind = "file"
 			b, err := os.ReadFile(p)
@@ -493,6 +524,9 @@ var (
 // equivalently — here simply its length and the entries' names and ids).
 func treeHash(dir string) ([32]byte, error) {
 	h := sha256.New()
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		return [32]byte{}, nil
+	}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -684,6 +718,9 @@ func runCase(t *testing.T, f *fixture, c *tcase) {
 				continue
 			}
 			x.apply(c.rules[i])
+		}
+		if c.via == "direct" {
+			x.apply(directRule)
 		}
 		want, got = x.want, ours.out
 		diffs = compare(want, got)

@@ -67,6 +67,10 @@ var ruleDocs = map[string]ruleDoc{
 		"-s labels are percent-encoded UTF-8 bytes whatever the locale (the oracle runs pass in LC_ALL=C)"},
 	"usageLines": {"§4.4 (develop usage lines; Debian 1.2.0 lacks [--quiet,-q] and [--path,-p path-name])",
 		"the code and insert usage lines name the develop options"},
+	"directMode": {"§3 (direct mode: D and G are passotp)",
+		"run as `passotp ARGS`, usage lines say `Usage: passotp` and option errors `passotp:`; texts from pass itself keep `pass`"},
+	"encryptWording": {"§5.3 (encryption fails), gpgio.md",
+		"gpg's lines may be the native equivalent; `OTP secret encryption aborted.` stays last"},
 	"crKept": {"§8, §10.1 (whole trimmed line)",
 		"a CR at the end of an entry's otpauth line: pass-otp hands it to oathtool, which fails"},
 }
@@ -253,6 +257,14 @@ var globalRules = []rule{
 		}
 	}),
 }
+
+// directRule rewrites pass mode's D and G into direct mode's (§3).
+var directRule = newRule("directMode", nil, func(x *expect) {
+	r := strings.NewReplacer("Usage: pass otp", "Usage: passotp")
+	x.want.stderr = passGRE.ReplaceAllString(r.Replace(x.want.stderr), "passotp: ")
+})
+
+var passGRE = regexp.MustCompile(`(?m)^pass: `)
 
 // Constructors for the case tables.
 
