@@ -187,6 +187,10 @@ func (f *fixture) build() error {
 			return err
 		}
 	}
+	// Start the agent once, before parallel runs of pass need it.
+	if out, err := exec.Command("gpgconf", "--homedir", f.gnupg, "--launch", "gpg-agent").CombinedOutput(); err != nil {
+		return fmt.Errorf("gpgconf --launch gpg-agent: %v\n%s", err, out)
+	}
 	// A repository in team/ (its own .gpg-id too), and one for the store
 	// that ignores team/.
 	for _, repo := range []string{filepath.Join(f.tmpl, "team"), f.tmpl} {
