@@ -256,11 +256,10 @@ func privateKeyFromSexp(s *sexp, pub *packet.PublicKey) (*packet.PrivateKey, err
 				return nil, err
 			}
 		}
-		rk := &rsa.PrivateKey{PublicKey: *rp, D: v[0], Primes: []*big.Int{v[1], v[2]}}
-		if err := rk.Validate(); err != nil {
+		rk, err := rsaPrivateKey(rp, v[0], v[1], v[2], k.value("u"))
+		if err != nil {
 			return nil, fmt.Errorf("%w: rsa: %v", errKeyFile, err)
 		}
-		rk.Precompute()
 		priv.PrivateKey = rk
 	case "ecc":
 		ep, ok := pub.PublicKey.(*ecdh.PublicKey)
@@ -312,4 +311,42 @@ func privateKeyFromSexp(s *sexp, pub *packet.PublicKey) (*packet.PrivateKey, err
 		return nil, fmt.Errorf("%w: algorithm %q cannot decrypt", errKeyFile, k.name())
 	}
 	return priv, nil
+}
+
+// rsaPrivateKey builds the private key of pub from the secret values of a
+// libgcrypt key file (gpgio.md §6): d, the primes p and q, and u = p⁻¹ mod q
+// (nil when the file has none).
+//
+// crypto/rsa checks every key it builds: Precompute and Validate construct
+// its FIPS key, which verifies p·q = n, d·e ≡ 1 mod p−1 and mod q−1, the CRT
+// coefficient, |p−q| and the size of d. Given only d, p and q it must first
+// compute q⁻¹ mod p by Fermat's little theorem, one modular exponentiation
+// as costly as half an RSA decryption; Validate and then Precompute did that
+// twice, two thirds of a cold RSA-3072 `passotp NAME` (go test ./gpgio
+// -bench ColdRSA). libgcrypt's u is Go's Qinv once the primes are swapped
+// (Go's Primes = [q, p]), and dP, dQ are two plain reductions, so the same
+// complete check runs with no exponentiation at all. Nothing here trusts u:
+// the FIPS check verifies Qinv·q ≡ 1 mod p like every other value, and a key
+// whose u is missing or wrong is built the slow way, without u, so such a
+// file keeps working exactly as before. The keygrip check of loadKeyFile and
+// the n and e comparison with the certificate come on top of this; none of
+// them is skipped.
+func rsaPrivateKey(pub *rsa.PublicKey, d, p, q *big.Int, u []byte) (*rsa.PrivateKey, error) {
+	one := big.NewInt(1)
+	if u != nil && p.Cmp(one) > 0 && q.Cmp(one) > 0 {
+		k := &rsa.PrivateKey{PublicKey: *pub, D: d, Primes: []*big.Int{q, p}}
+		k.Precomputed.Dp = new(big.Int).Mod(d, new(big.Int).Sub(q, one))
+		k.Precomputed.Dq = new(big.Int).Mod(d, new(big.Int).Sub(p, one))
+		k.Precomputed.Qinv = new(big.Int).SetBytes(u)
+		k.Precompute() // on a bad value it leaves no FIPS key and Validate fails
+		if k.Validate() == nil {
+			return k, nil
+		}
+	}
+	k := &rsa.PrivateKey{PublicKey: *pub, D: d, Primes: []*big.Int{p, q}}
+	k.Precompute() // builds and checks the FIPS key once; Validate then only compares
+	if err := k.Validate(); err != nil {
+		return nil, err
+	}
+	return k, nil
 }

@@ -2,7 +2,9 @@ package gpgio
 
 import (
 	"bytes"
+	"crypto/rsa"
 	"errors"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -304,5 +306,82 @@ func TestCanonicalFixturesWorkWithGPG(t *testing.T) {
 		if err != nil || string(pt) != "x" {
 			t.Errorf("%s: gpg -d with the canonical key file: %v", k.Name, err)
 		}
+	}
+}
+
+// TestRSAPrivateKeyValues: an RSA key is built from the file's u with no
+// modular exponentiation (Go's primes are then the file's q and p) and opens
+// the RSA entry; a missing or wrong u, or swapped primes, fall back to
+// computing the CRT values and still open it; a wrong d or prime is refused.
+func TestRSAPrivateKeyValues(t *testing.T) {
+	kbx, err := os.ReadFile("testdata/keybox/pubring.kbx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := parseKeybox(kbx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := newFileKeyring("pubring.kbx", blobs).candidates(subKeyID(t, testkeys.RSA))
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("candidates: %d, %v", len(cs), err)
+	}
+	pub := cs[0].pub.PublicKey.(*rsa.PublicKey)
+	b, err := os.ReadFile("testdata/keys/rsa.extended.key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _, err := parseKeyFile(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	val := func(name string) *big.Int { return new(big.Int).SetBytes(s.list[1].value(name)) }
+	d, p, q, u := val("d"), val("p"), val("q"), val("u")
+	if new(big.Int).ModInverse(p, q).Cmp(u) != 0 {
+		t.Fatal("fixture: u is not p⁻¹ mod q")
+	}
+	msg, err := os.ReadFile(filepath.Join(entriesDir, "rsa.gpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plus := func(x *big.Int, n int64) *big.Int { return new(big.Int).Add(x, big.NewInt(n)) }
+	tests := []struct {
+		name     string
+		d, p, q  *big.Int
+		u        []byte
+		fast, ok bool // fast: built from u (Primes[0] is the file's q)
+	}{
+		{"file values", d, p, q, u.Bytes(), true, true},
+		{"no u", d, p, q, nil, false, true},
+		{"wrong u", d, p, q, plus(u, 1).Bytes(), false, true},
+		{"u too large", d, p, q, new(big.Int).Lsh(q, 8).Bytes(), false, true},
+		{"zero u", d, p, q, []byte{0}, false, true},
+		{"swapped primes", d, q, p, u.Bytes(), false, true},
+		{"wrong d", plus(d, 2), p, q, u.Bytes(), false, false},
+		{"wrong d, no u", plus(d, 2), p, q, nil, false, false},
+		{"wrong p", d, plus(p, 2), q, u.Bytes(), false, false},
+		{"p is one", d, big.NewInt(1), q, u.Bytes(), false, false},
+		{"q is zero", d, p, big.NewInt(0), u.Bytes(), false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			k, err := rsaPrivateKey(pub, tt.d, tt.p, tt.q, tt.u)
+			if !tt.ok {
+				if err == nil {
+					t.Fatal("key accepted")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fast := k.Primes[0].Cmp(tt.q) == 0; fast != tt.fast {
+				t.Errorf("built from u: %v, want %v", fast, tt.fast)
+			}
+			priv := &packet.PrivateKey{PublicKey: *cs[0].pub, PrivateKey: k}
+			if err := firstPKESK(t, msg).Decrypt(priv, nil); err != nil {
+				t.Fatalf("decrypt PKESK: %v", err)
+			}
+		})
 	}
 }
