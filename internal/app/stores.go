@@ -158,8 +158,9 @@ func (p passageCrypto) Encrypt(ctx context.Context, dst io.Writer, recipients []
 	return p.Client.Encrypt(ctx, dst, rs)
 }
 
-// openStore opens a passstore for dir with the back end's extension and
-// recipients file. keys override the recipients file lookup.
+// openStore opens a passstore for a passage or gopass store in dir, with
+// the back end's extension and recipients file. keys override the
+// recipients file lookup.
 func (a *App) openStore(dir string, b storeconf.Backend, keys []string) *passstore.Store {
 	umask := 0o077
 	if v := a.Getenv("PASSWORD_STORE_UMASK"); v != "" {
@@ -177,6 +178,9 @@ func (a *App) openStore(dir string, b storeconf.Backend, keys []string) *passsto
 		Now:            a.Now,
 		Ext:            b.Ext(),
 		RecipientsFile: b.RecipientsFile(),
+		// passage and gopass never sign for pass.signcommits (git's own
+		// commit.gpgsign still applies); neither checks .gpg-id.sig.
+		IgnoreSignCommits: true,
 	})
 }
 
