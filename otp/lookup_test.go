@@ -28,6 +28,12 @@ func TestLookupDefault(t *testing.T) {
 		{"akv totp lower case secret", "pw\ntotp: " + strings.ToLower(rfcKey) + "\n", SourceTOTPKey, 2, nil},
 		{"akv totp crlf", "pw\r\ntotp: " + rfcKey + "\r\n", SourceTOTPKey, 2, nil},
 		{"akv totp uri", "pw\ntotp: otpauth://totp/a?secret=" + rfcKey + "\n", SourceTOTPKey, 2, nil},
+		// Secrets with spaces are normalised (oathtool's rule; gopass #1218
+		// refuses them), in a bare key and in a key's URI.
+		{"akv totp spaced secret", "pw\ntotp: " + spaced(rfcKey) + "\n", SourceTOTPKey, 2, nil},
+		{"yaml totp spaced lower secret", "pw\n---\ntotp: " + strings.ToLower(spaced(rfcKey)) + "\n", SourceTOTPKey, 3, nil},
+		{"otpauth key spaced secret", "pw\notpauth: //totp/a?secret=" + spaced(rfcKey) + "\n", SourceOtpauthKey, 2, nil},
+		{"uri line spaced secret", "pw\notpauth://totp/a?secret=" + spaced(rfcKey) + "\n", SourceURI, 2, nil},
 		{"otpauth key with prefix", "pw\notpauth: otpauth://totp/a?secret=" + rfcKey + "\n", SourceOtpauthKey, 2, nil},
 		{"otpauth key without prefix", "pw\notpauth: //totp/a?secret=" + rfcKey + "\n", SourceOtpauthKey, 2, nil},
 		{"otpauth key beats totp", "pw\ntotp: AAAA\notpauth: //totp/a?secret=" + rfcKey + "\n", SourceOtpauthKey, 3, nil},
@@ -69,6 +75,18 @@ func TestLookupDefault(t *testing.T) {
 			}
 		})
 	}
+}
+
+// spaced groups s in fours with spaces, as secrets are often shown.
+func spaced(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i += 4 {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s[i:min(i+4, len(s))])
+	}
+	return b.String()
 }
 
 func TestLookupBadFirstURI(t *testing.T) {
