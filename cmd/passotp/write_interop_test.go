@@ -378,9 +378,10 @@ func otpRedacted(s string) string {
 	return strings.ReplaceAll(s, "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U", "REDACTED")
 }
 
-// TestRoundTripLive: entries written by passotp give the same live code
-// with pass otp, and entries written by pass otp give the same code with
-// passotp; modes follow PASSWORD_STORE_UMASK.
+// TestRoundTripLive: entries written (insert, append) by passotp are read
+// by pass show and give the same live code with pass otp, and entries
+// written by pass otp insert/append give the same code with passotp; modes
+// follow PASSWORD_STORE_UMASK.
 func TestRoundTripLive(t *testing.T) {
 	t.Parallel()
 	testkeys.Require(t, "oathtool")
@@ -397,7 +398,24 @@ func TestRoundTripLive(t *testing.T) {
 			uri := "otpauth://totp/Live:a?secret=" + rfcSecret + "&algorithm=SHA256&digits=8&period=60\n"
 			s.mustRun(uri, "passotp", "insert", "by/passotp")
 			s.mustRun(uri, "pass", "otp", "insert", "by/pass")
-			for _, name := range []string{"by/passotp", "by/pass"} {
+			// append to a password entry, by each tool; pass show sees
+			// the other lines kept and the URI last
+			const login = "hunter2\nuser: alice\n"
+			for _, name := range []string{"by/passotp-append", "by/pass-append"} {
+				s.mustRun(login, "pass", "insert", "-m", name)
+			}
+			s.mustRun(uri, "passotp", "append", "by/passotp-append")
+			s.mustRun(uri, "pass", "otp", "append", "by/pass-append")
+			for _, name := range []string{"by/passotp", "by/passotp-append"} {
+				want := uri
+				if strings.HasSuffix(name, "append") {
+					want = login + uri
+				}
+				if got := s.mustRun("", "pass", "show", name); got != want {
+					t.Errorf("pass show %s = %q, want %q", name, got, want)
+				}
+			}
+			for _, name := range []string{"by/passotp", "by/pass", "by/passotp-append", "by/pass-append"} {
 				same := false
 				for try := 0; try < 3 && !same; try++ { // a step boundary between the calls: try again
 					a := s.mustRun("", "passotp", name)
