@@ -59,18 +59,20 @@ func FuzzParse(f *testing.F) {
 
 // FuzzRedact: the output does not depend on secret values, so a secret
 // that does not otherwise occur in the input never appears in the output.
-// Inputs are a URI prefix ending a parameter, a secret without "&" and a
-// suffix.
+// Inputs are a prefix not ending in a letter or digit (a parameter start,
+// or a mistyped "?", "&" or "/" before secret= in a URI the grammar
+// rejects), a secret without "&" and a suffix.
 func FuzzRedact(f *testing.F) {
 	f.Add("otpauth://totp/a?", "JBSWY3DPEHPK3PXP", "&issuer=x")
 	f.Add("otpauth://totp/a?issuer=x&", "JB SW=", "")
 	f.Add("otpauth://hotp/?counter=1&", "abc?d=e", "&Secret=zz")
 	f.Add("x", "JBSWY3DP", "")
+	f.Add("otpauth://totp/a?b?", "JBSWY3DPEHPK3PXP", "")
+	f.Add("otpauth://totpa&", "JBSWY3DPEHPK3PXP", "?x=1")
+	f.Add("otpauth://totp/Issuer:", "JBSWY3DPEHPK3PXP", "?secret=other")
 	f.Fuzz(func(t *testing.T, prefix, secret, suffix string) {
-		// The secret must be a parameter value: after the query's "?" and
-		// at a parameter start.
-		q := strings.IndexByte(prefix, '?')
-		if strings.Contains(secret, "&") || q < 0 || q != len(prefix)-1 && !strings.HasSuffix(prefix, "&") {
+		// secret= must not continue a word ("xsecret=" is another name).
+		if strings.Contains(secret, "&") || prefix != "" && isAlnum(prefix[len(prefix)-1]) {
 			return
 		}
 		for _, name := range []string{"secret=", "SeCrEt="} {
