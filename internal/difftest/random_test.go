@@ -157,6 +157,17 @@ func (g gen) name() string {
 	return g.pick("new", "dir/new", "a b/c d", "arn:aws:iam::1:mfa/x", "x@y.z", "deep/er/name", "new/", "team/new")
 }
 
+// word makes an -i or -a value, with the characters urlencode treats
+// specially.
+func (g gen) word() string {
+	s := g.pick("ACME", "My Issuer", "me@x.y", "A&B", "a/b", "100%", "x+y", "~._-", "o'brien", `q"uote`, "back`tick",
+		"Café", "ü", "..", "", "tab\tin", `back\slash`, "-dash", "日本")
+	if g.chance(0.2) {
+		s += g.pick("", " ", "=", "?", ":", "#")
+	}
+	return s
+}
+
 // argv shuffles option words with operands for a command.
 func (g gen) argv(cmd string, operands []string) []string {
 	pool := map[string][]string{
@@ -214,6 +225,21 @@ func randomCase(f *fixture, g gen, i int) tcase {
 		if g.chance(0.1) {
 			c.args = append(c.args, "extra")
 		}
+	case k < 4: // insert -s: the URI is built from -i, -a and the secret
+		var args []string
+		if g.chance(0.8) {
+			args = append(args, g.pick("-i", "--issuer", "-i"), g.word())
+		}
+		if g.chance(0.8) {
+			args = append(args, g.pick("-a", "--account"), g.word())
+		}
+		if g.chance(0.3) {
+			args = append(args, g.name())
+		}
+		args = append(args, g.pick("-s", "--secret", "-fs", "-se"))
+		g.r.Shuffle(len(args), func(i, j int) { args[i], args[j] = args[j], args[i] })
+		c.args = append([]string{g.pick("insert", "add")}, args...)
+		c.stdin = in(g.noisy(g.secret()))
 	case k < 5: // insert from stdin
 		var ops []string
 		if g.chance(0.7) {
@@ -257,6 +283,12 @@ func randomCase(f *fixture, g gen, i int) tcase {
 		c.stdin = &stdin
 		c.args = g.argv("append", []string{"gen"})
 		c.rules = append(c.rules, autoAppendLines("gen.gpg", plain))
+	}
+	if g.chance(0.1) {
+		c.env = append(c.env, "POSIXLY_CORRECT=1")
+	}
+	if g.chance(0.1) {
+		c.env = append(c.env, "PASSWORD_STORE_UMASK="+g.pick("022", "027", "002"))
 	}
 	return c
 }
