@@ -1,5 +1,7 @@
 package difftest
+
 import "testing"
+
 func TestUnescapeShell(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{`mkdir: created directory 'P/tab'$'\t''in'`, "mkdir: created directory 'P/tab\tin'"},
