@@ -29,9 +29,9 @@ const nativeURI = "otpauth://totp/ACME:alice@example.com?secret=" + rfcSecret + 
 const nativeAt = 1234567890
 
 // recordingGPG writes programs named gpg, gpg2, gpgconf, gpg-agent and
-// gpg-connect-agent into a new directory. Each appends its name to a log
-// file; then it runs the real program when real is set, else fails with
-// status 2. It returns the directory and the log path.
+// gpg-connect-agent into a new directory. Each appends its name and
+// arguments to a log file; then it runs the real program when real is set,
+// else fails with status 2. It returns the directory and the log path.
 func recordingGPG(t *testing.T, real bool) (dir, log string) {
 	t.Helper()
 	dir = t.TempDir()
@@ -49,7 +49,7 @@ func recordingGPG(t *testing.T, real bool) (dir, log string) {
 			}
 			tail = "exec " + path + " \"$@\"\n"
 		}
-		script := "#!/bin/sh\necho " + name + " >>" + log + "\n" + tail
+		script := "#!/bin/sh\necho " + name + " \"$*\" >>" + log + "\n" + tail
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -212,10 +212,15 @@ func TestLockedKeyNoTerminalFailsFast(t *testing.T) {
 			} else {
 				testkeys.KillAgent(s.gnupgHome())
 			}
-			// PATH: recording stand-ins for gpg and gpg2 first, then the
-			// real gpgconf and gpg-agent (to launch the agent).
+			// PATH: failing stand-ins for gpg and gpg2 first, and a
+			// recording gpgconf that runs the real one (to launch the
+			// agent); the real gpg-agent after them.
 			fake, log := recordingGPG(t, false)
-			for _, name := range []string{"gpgconf", "gpg-agent", "gpg-connect-agent"} {
+			wrap, wrapLog := recordingGPG(t, true)
+			if err := os.Rename(filepath.Join(wrap, "gpgconf"), filepath.Join(fake, "gpgconf")); err != nil {
+				t.Fatal(err)
+			}
+			for _, name := range []string{"gpg-agent", "gpg-connect-agent"} {
 				os.Remove(filepath.Join(fake, name))
 			}
 			env := envWith(s.env, "PATH="+fake+":/usr/bin:/bin", "TERM=xterm")
@@ -225,6 +230,15 @@ func TestLockedKeyNoTerminalFailsFast(t *testing.T) {
 			}
 			if c := calls(log); c != "" {
 				t.Errorf("gpg ran after the agent could not ask: %q", c)
+			}
+			// A cold agent is started with gpgconf --launch, once; a
+			// running one is just used.
+			want := "gpgconf --launch gpg-agent"
+			if running {
+				want = ""
+			}
+			if c := calls(wrapLog); c != want {
+				t.Errorf("gpgconf calls %q, want %q", c, want)
 			}
 			t.Logf("failed in %v", d.Round(time.Millisecond))
 		})
