@@ -57,9 +57,9 @@ step "print its code"
 code=$(passotp demo/totp)
 echo "$ passotp demo/totp"; echo "$code"
 if command -v oathtool >/dev/null; then
-	want=$(oathtool --totp -b "$secret")
+	want=$(printf '%s\n' "$secret" | oathtool --totp -b -)
 	echo "oathtool says $want"
-	[ "$code" = "$want" ] || { sleep 1; want=$(oathtool --totp -b "$secret"); [ "$(passotp demo/totp)" = "$want" ]; }
+	[ "$code" = "$want" ] || { sleep 1; want=$(printf '%s\n' "$secret" | oathtool --totp -b -); [ "$(passotp demo/totp)" = "$want" ]; }
 fi
 run passotp demo/totp --json 2>/dev/null || true
 
