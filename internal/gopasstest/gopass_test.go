@@ -416,6 +416,34 @@ func TestGopassLsAndWrites(t *testing.T) {
 		}
 	}
 
+	// passotp appends to entries gopass wrote (gpg mount, age mount): gopass
+	// then reads the appended URI, and the password line stays.
+	appendURI := "otpauth://totp/App:x?secret=" + rfcSecret + "&digits=8\n"
+	e8 := entry{kind: "totp", secret: rfcSecret, digits: 8}
+	for _, name := range []string{"team/app", "agem/app"} {
+		s.mustRun(t, "pw-"+name+"\nuser: alice\n", s.gopass, "insert", "-f", name)
+		if _, err := s.run(nil, appendURI, s.passotp, "append", name); err != nil {
+			t.Fatal(err)
+		}
+		if pw, err := s.run(nil, "", s.gopass, "show", "-o", name); err != nil || strings.TrimSpace(pw) != "pw-"+name {
+			t.Errorf("gopass show -o %s after passotp append = %q, %v", name, pw, err)
+		}
+		for try := 0; try < 3; try++ {
+			before := time.Now()
+			g, err := s.run(nil, "", s.gopass, "otp", "-o", name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if time.Now().Unix()/30 != before.Unix()/30 {
+				continue
+			}
+			if want := oath(t, e8, before, 0); strings.TrimSpace(g) != want {
+				t.Errorf("gopass otp -o %s (appended by passotp) = %q, oathtool %q", name, g, want)
+			}
+			break
+		}
+	}
+
 	// A mount with gopass's default git storage: passotp commits into that
 	// store's own repository.
 	gitEnv := []string{"GIT_AUTHOR_NAME=Tester", "GIT_AUTHOR_EMAIL=t@passotp.test", "GIT_COMMITTER_NAME=Tester", "GIT_COMMITTER_EMAIL=t@passotp.test"}
