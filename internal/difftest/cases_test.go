@@ -406,6 +406,13 @@ func cases(fx func() *fixture) []tcase {
 		// --- environment and store situations (§2, §9)
 		{name: "env/store-dir-slash", args: []string{"insert", "new/x"}, stdin: in(newURI + "\n"), storeSuffix: "/"},
 		{name: "env/store-dir-slash-code", args: []string{"missing"}, storeSuffix: "/"},
+		{name: "env/store-dir-relative", args: []string{"insert", "new/x"}, stdin: in(newURI + "\n"), relative: true,
+			rules: []rule{committed("relativePrefixGit", "Add OTP secret for new/x to store.")}},
+		{name: "env/store-dir-relative-code", args: []string{"nootp"}, relative: true},
+		{name: "env/store-dir-relative-hotp", args: []string{"hotp"}, relative: true, rules: []rule{entryPlain("hotpCounter", "hotp.gpg",
+			"otpauth://hotp/Hot:carol?secret="+sec3+"&counter=6&issuer=Hot\n", nil), committed("relativePrefixGit", "Increment HOTP counter for hotp.")}},
+		{name: "env/umask-invalid", args: []string{"insert", "new/x"}, stdin: in(newURI + "\n"), env: []string{"PASSWORD_STORE_UMASK=999"},
+			rules: []rule{passOwnLine(`(?m)^/usr/bin/pass: line \d+: umask: .*\n`)}},
 		{name: "env/no-store-code", args: []string{"totp"}, setup: rmStore},
 		{name: "env/no-store-insert", args: []string{"insert", "new/x"}, stdin: in(newURI + "\n"), setup: rmStore},
 		{name: "env/no-store-key", args: []string{"insert", "new"}, stdin: in(newURI + "\n"), setup: rmStore,
@@ -530,7 +537,7 @@ func versionRule() rule {
 // viaShim and viaDirect name the cases that are also run through the real
 // pass with scripts/otp.bash as extension, and as `passotp ARGS`.
 var (
-	viaShim = []string{"code/default", "code/bad-shorts", "code/missing", "code/posix-operand-first", "hotp/basic",
+	viaShim = []string{"env/umask-invalid", "code/default", "code/bad-shorts", "code/missing", "code/posix-operand-first", "hotp/basic",
 		"insert/new", "insert/derived", "insert/no-gpg-id", "append/nootp", "uri/qrcode", "validate/no-account", "help/help"}
 	viaDirect = []string{"code/default", "code/bad-shorts", "code/no-operand", "code/clip-arg", "insert/bad-option",
 		"insert/issuer-missing-arg", "uri/two-operands", "append/no-operand", "insert/no-gpg-id", "validate/bare-secret"}

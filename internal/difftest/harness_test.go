@@ -249,6 +249,9 @@ type tcase struct {
 	via string
 	// storeSuffix is appended to PASSWORD_STORE_DIR (e.g. "/").
 	storeSuffix string
+	// relative: PASSWORD_STORE_DIR is "store", relative to the working
+	// directory of the programs.
+	relative bool
 }
 
 // in returns a pointer to s, for tcase.stdin.
@@ -315,7 +318,11 @@ func (f *fixture) side(t *testing.T, dir string, c *tcase, real bool) (*runResul
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var cmd *exec.Cmd
-	env := f.env(store+c.storeSuffix, c.env)
+	storeVar := store + c.storeSuffix
+	if c.relative {
+		storeVar = "store" + c.storeSuffix
+	}
+	env := f.env(storeVar, c.env)
 	switch {
 	case real:
 		cmd = exec.CommandContext(ctx, "pass", append([]string{"otp"}, c.args...)...)
