@@ -5,6 +5,7 @@ package app
 // [NewCLI], and [Main] runs it after argv has been normalised (args.go).
 
 import (
+	"context"
 	"strconv"
 	"time"
 
@@ -202,6 +203,19 @@ func specs(cmd *cli.Command) []optSpec {
 }
 
 func (a *App) codeAction(c *cli.Context) error {
+	return a.code(c.Context, c, c.Args().First())
+}
+
+// codeFlags are the flags [App.code] reads: a *cli.Context, or noFlags on
+// the fast path of `passotp NAME` (run.go), which builds no urfave App.
+type codeFlags interface {
+	Bool(name string) bool
+	String(name string) string
+	IsSet(name string) bool
+}
+
+// code runs the code command for name with the flags c.
+func (a *App) code(ctx context.Context, c codeFlags, name string) error {
 	o := CodeOptions{
 		Clip:  c.Bool(flagClip),
 		Quiet: c.Bool(flagQuiet),
@@ -242,7 +256,7 @@ func (a *App) codeAction(c *cli.Context) error {
 	if err := a.setSelector(c.String(flagLine), c.String(flagLabel)); err != nil {
 		return err
 	}
-	return a.runCode(c.Context, o, c.Args().First())
+	return a.runCode(ctx, o, name)
 }
 
 func (a *App) insertAction(c *cli.Context) error {

@@ -17,6 +17,12 @@ const completionFlag = "--generate-bash-completion"
 // mode) as pass-otp does (compat §4.1), normalises the options like getopt
 // (args.go), checks the operand count, and runs the command tree.
 func (a *App) run(ctx context.Context, args []string) error {
+	if len(args) == 1 && plainName(args[0]) && !testOnlySlowPath {
+		// `passotp NAME`, the hot path (issue 3): getopt and the tree
+		// would only turn it into `code -- NAME` with no flag set, and
+		// building the urfave App costs ~0.4 ms of a ~4 ms run.
+		return a.code(ctx, noFlags{}, args[0])
+	}
 	app := a.newCLI()
 	app.Writer, app.ErrWriter, app.Reader = a.Stdout, a.Stderr, a.Stdin
 	app.HelpName = a.D
@@ -75,6 +81,30 @@ func (a *App) run(ctx context.Context, args []string) error {
 	}
 	return app.RunContext(ctx, argv)
 }
+
+// plainName reports whether arg, as the only argument, is an entry name
+// for the code command: not empty, no option (getopt would take a leading
+// '-', urfave the completion flag) and none of the words run dispatches on.
+func plainName(arg string) bool {
+	if arg == "" || arg[0] == '-' {
+		return false
+	}
+	switch arg {
+	case "help", "version", "insert", "add", "append", "uri", "validate", "ls", "code", "show":
+		return false
+	}
+	return true
+}
+
+// testOnlySlowPath, set only by tests, turns the fast path off.
+var testOnlySlowPath bool
+
+// noFlags is the fast path's flag set: nothing given on the command line.
+type noFlags struct{}
+
+func (noFlags) Bool(string) bool     { return false }
+func (noFlags) String(string) string { return "" }
+func (noFlags) IsSet(string) bool    { return false }
 
 // findCommand returns the command of the tree with that name.
 func findCommand(app *cli.App, name string) *cli.Command {
