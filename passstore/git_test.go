@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -570,4 +571,49 @@ func TestCommitAttributes(t *testing.T) {
 	// Armored content with CRLF conversion: git's blob, not the file's bytes.
 	writeCommit(t, s, "sub/a", "line1\nline2\n", "Add OTP secret for sub/a to store.")
 	checkRepo(t, env, dir, "--untracked-files=no")
+}
+
+// TestCommitIdentityFallback: no identity in the environment or in any git
+// config still gives a commit (git itself refuses when it cannot
+// auto-detect an e-mail domain), by the user's GECOS name or login and
+// login@hostname; user.useConfigOnly makes it fail as git does, with the
+// entry written.
+func TestCommitIdentityFallback(t *testing.T) {
+	t.Parallel()
+	testkeys.Require(t, "git")
+	env := gitEnvFor(t)
+	s, dir := newStore(t, 0o77)
+	s.o.Env = env
+	gitIn(t, env, dir, "init", "-q")
+	writeCommit(t, s, "x", "1\n", "Add OTP secret for x to store.")
+	u, err := user.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, _ := os.Hostname()
+	name, _, _ := strings.Cut(u.Name, ",")
+	if name == "" {
+		name = u.Username
+	}
+	want := name + " <" + u.Username + "@" + host + ">\n"
+	for _, f := range []string{"%an <%ae>", "%cn <%ce>"} {
+		if got := gitIn(t, env, dir, "log", "-1", "--format="+f); got != want {
+			t.Errorf("%s = %q, want %q", f, got, want)
+		}
+	}
+	if got := gitIn(t, env, dir, "log", "-1", "--format=%s"); got != "Add OTP secret for x to store.\n" {
+		t.Errorf("subject %q", got)
+	}
+	checkRepo(t, env, dir, "--untracked-files=no") // .gpg-id was never added
+
+	gitIn(t, env, dir, "config", "user.useConfigOnly", "true")
+	if _, err := s.Write(context.Background(), "x", []byte("2\n"), &fakeCrypt{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit("x", "Add OTP secret for x to store."); err == nil || !strings.Contains(err.Error(), "useConfigOnly") {
+		t.Errorf("user.useConfigOnly without an identity: %v, want an error naming it", err)
+	}
+	if got := gitIn(t, env, dir, "rev-list", "--count", "HEAD"); got != "1\n" {
+		t.Errorf("%s commits, want 1", strings.TrimSpace(got))
+	}
 }
