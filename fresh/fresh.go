@@ -100,12 +100,14 @@ func Guard(ctx context.Context, key *otp.Key, opts Options) (otp.Code, bool, err
 	if sleep == nil {
 		sleep = sleepCtx
 	}
-	first, err := key.TOTP(now())
+	t0 := now()
+	first, err := key.TOTP(t0)
 	if err != nil {
 		return otp.Code{}, false, err
 	}
 	period := uint64(first.Period)
-	if !opts.Fresh && (opts.MinRemaining <= 0 || first.Remaining >= min(opts.MinRemaining, first.Period)) {
+	minRem := uint64(min(max(opts.MinRemaining, 0), first.Period))
+	if !opts.Fresh && !short(t0, period, minRem) {
 		return first, false, nil
 	}
 	var st *state
@@ -115,11 +117,10 @@ func Guard(ctx context.Context, key *otp.Key, opts Options) (otp.Code, bool, err
 			warn(opts, err)
 		}
 	}
-	minRem := uint64(min(max(opts.MinRemaining, 0), first.Period))
 	// base is the step wanted at time t without state.
 	base := func(t time.Time) (step uint64) {
-		cur, rem := stepAt(t, period)
-		if rem < minRem {
+		cur, _ := stepAt(t, period)
+		if short(t, period, minRem) {
 			return cur + 1
 		}
 		return cur
@@ -169,6 +170,15 @@ func stepAt(t time.Time, period uint64) (step, remaining uint64) {
 		u = 0
 	}
 	return uint64(u) / period, period - uint64(u)%period
+}
+
+// short reports whether fewer than minRem seconds remain at t in its
+// step, counting the fraction of the current second: at 25.5 s of a 30 s
+// step only 4.5 s remain, which is fewer than 5, although the whole
+// seconds left (30-25) are 5.
+func short(t time.Time, period, minRem uint64) bool {
+	_, rem := stepAt(t, period)
+	return rem < minRem || rem == minRem && t.Unix() >= 0 && t.Nanosecond() > 0
 }
 
 func warn(o Options, err error) {

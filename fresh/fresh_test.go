@@ -135,6 +135,13 @@ func TestMinRemaining(t *testing.T) {
 		{86, 5, false, 3, 4 * time.Second},
 		{86, 99, false, 3, 4 * time.Second}, // above the period: the period
 		{86, 0, false, 2, 0},
+		// Fractions of a second count: 4.5 s left is fewer than 5.
+		{85.5, 5, false, 3, 4500 * time.Millisecond},
+		{85.5, 4, false, 2, 0},
+		{61.5, 29, false, 3, 28500 * time.Millisecond},
+		{90, 30, false, 3, 0}, // a step that has just begun has it all
+		{90.25, 30, false, 4, 29750 * time.Millisecond},
+		{85.5, 5, true, 3, 4500 * time.Millisecond}, // with --fresh too
 	}
 	for _, tc := range tests {
 		c := &clock{}
