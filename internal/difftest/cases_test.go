@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/passotp/passotp/internal/testkeys"
@@ -109,11 +110,21 @@ func symlink(name, target string) func(string) error {
 }
 
 // signGPGID writes path.sig, a detached signature of path by key.
+// Both stores get the same signature (made once: a signature holds its
+// creation time).
 func signGPGID(f func() *fixture, path string, key testkeys.Key) func(string) error {
+	var once sync.Once
+	var sig []byte
+	var err error
 	return func(store string) error {
 		p := filepath.Join(store, path)
-		_, err := testkeys.RunGPG(f().gnupg, nil, "--yes", "-u", key.Fpr, "--detach-sign", "-o", p+".sig", p)
-		return err
+		once.Do(func() {
+			sig, err = testkeys.RunGPG(f().gnupg, nil, "-u", key.Fpr, "--detach-sign", "-o", "-", p)
+		})
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(p+".sig", sig, 0o644)
 	}
 }
 
@@ -150,6 +161,7 @@ func hotpRef(secret string, counter uint64, digits int, alg string) string {
 func cases(fx func() *fixture) []tcase {
 	uri1 := "otpauth://totp/Example:alice@example.com?secret=" + sec1 + "&issuer=Example"
 	newURI := "otpauth://totp/NewCo:nina@example.com?secret=" + sec2 + "&issuer=NewCo"
+	badSig := signGPGID(fx, ".gpg-id", testkeys.RSA)
 	return []tcase{
 		// --- code: dispatch and option spellings (§4.1, §4.3)
 		{name: "code/default", args: []string{"totp"}},
@@ -431,7 +443,7 @@ func cases(fx func() *fixture) []tcase {
 			setup: signGPGID(fx, ".gpg-id", testkeys.P256)},
 		{name: "env/signing-bad-sig", args: []string{"insert", "new"}, stdin: in(newURI + "\n"), env: []string{"PASSWORD_STORE_SIGNING_KEY=" + testkeys.RSA.Fpr},
 			setup: func(store string) error {
-				if err := signGPGID(fx, ".gpg-id", testkeys.RSA)(store); err != nil {
+				if err := badSig(store); err != nil {
 					return err
 				}
 				return os.WriteFile(filepath.Join(store, ".gpg-id"), []byte(testkeys.P256.Email+"\n"), 0o600)

@@ -487,23 +487,29 @@ func (f *fixture) decrypt(rel string, cipher []byte) (string, string) {
 }
 
 // gitState gives, per repository of the store, its commit subjects (newest
-// first) and `git status --porcelain`. Results are cached by the store's
-// whole content, .git included (most cases leave the store as it was).
+// first) and `git status --porcelain`. Results are cached by the
+// repository's whole content, .git included (most cases leave it as it
+// was).
 func (f *fixture) gitState(store string) (map[string]string, error) {
-	key, err := treeHash(store)
-	if err != nil {
-		return nil, err
-	}
-	gitCacheMu.Lock()
-	cached, ok := gitCache[key]
-	gitCacheMu.Unlock()
-	if ok {
-		return cached, nil
-	}
 	state := map[string]string{}
 	for _, rel := range []string{".", "team"} {
 		dir := filepath.Join(store, rel)
 		if _, err := os.Stat(filepath.Join(dir, ".git")); err != nil {
+			continue
+		}
+		skip := ""
+		if rel == "." {
+			skip = "team" // its own repository, hashed on its own
+		}
+		key, err := treeHash(dir, skip)
+		if err != nil {
+			return nil, err
+		}
+		gitCacheMu.Lock()
+		cached, ok := gitCache[key]
+		gitCacheMu.Unlock()
+		if ok {
+			state[rel] = cached
 			continue
 		}
 		var b strings.Builder
@@ -517,23 +523,23 @@ func (f *fixture) gitState(store string) (map[string]string, error) {
 			b.WriteString(args[0] + ":\n" + string(out))
 		}
 		state[rel] = b.String()
+		gitCacheMu.Lock()
+		gitCache[key] = state[rel]
+		gitCacheMu.Unlock()
 	}
-	gitCacheMu.Lock()
-	gitCache[key] = state
-	gitCacheMu.Unlock()
 	return state, nil
 }
 
 var (
 	gitCacheMu sync.Mutex
-	gitCache   = map[[32]byte]map[string]string{}
+	gitCache   = map[[32]byte]string{}
 )
 
 // treeHash hashes every path, mode and content under dir (but not the
 // contents of .git/index, whose stat data changes with every copy: the
 // index is hashed without its stat fields by hashing `git ls-files -s`
 // equivalently — here simply its length and the entries' names and ids).
-func treeHash(dir string) ([32]byte, error) {
+func treeHash(dir, skip string) ([32]byte, error) {
 	h := sha256.New()
 	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
 		return [32]byte{}, nil
@@ -543,6 +549,9 @@ func treeHash(dir string) ([32]byte, error) {
 			return err
 		}
 		rel, _ := filepath.Rel(dir, p)
+		if skip != "" && rel == skip {
+			return fs.SkipDir
+		}
 		info, err := os.Lstat(p)
 		if err != nil {
 			return err
