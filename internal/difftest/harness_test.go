@@ -22,6 +22,9 @@ import (
 	"github.com/passotp/passotp/internal/testkeys"
 )
 
+// showFlag logs both outcomes of every case, to see what a case compares.
+var showFlag = flag.Bool("difftest.show", false, "log the real pass's and passotp's outcome of every case")
+
 // passotpBin is passotp, built once by TestMain.
 var passotpBin string
 
@@ -746,6 +749,11 @@ func runCase(t *testing.T, f *fixture, c *tcase) {
 		diffs = compare(want, got)
 		if bug == nil && x.bug != "" {
 			bug = &rule{name: "knownBug", bug: x.bug}
+		}
+		if *showFlag {
+			t.Logf("pass otp %q (stdin %s, env %q, via %q)\n  real pass: exit %d stdout %q stderr %q\n  passotp:   exit %d stdout %q stderr %q",
+				c.args, describeStdin(c.stdin), c.env, c.via, realRun.out.exit, realRun.out.stdout, realRun.out.stderr,
+				got.exit, got.stdout, got.stderr)
 		}
 		if len(diffs) == 0 {
 			if bug != nil {
