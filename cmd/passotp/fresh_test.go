@@ -410,3 +410,33 @@ func TestJSONHOTP(t *testing.T) {
 func otpRedact(uri string) string {
 	return strings.ReplaceAll(uri, freshSecret, "REDACTED")
 }
+
+// TestFreshStateSpellings: the state is per store and entry however they
+// are spelled: a symlink to the store, a trailing slash on
+// PASSWORD_STORE_DIR, a doubled slash in the name or a trailing one all
+// count as the same entry, so each --fresh call at the fixed instant 59
+// gets the next step (the fixed clock advances on waits).
+func TestFreshStateSpellings(t *testing.T) {
+	t.Parallel()
+	env := freshStore(t)
+	runOK(t, env, []byte("otpauth://totp/fresh:e?secret="+freshSecret+"\n"), realPass, "otp", "insert", "dir/e")
+	store := envValue(env, "PASSWORD_STORE_DIR")
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(store, link); err != nil {
+		t.Fatal(err)
+	}
+	e := interopEntry{secret: freshSecret, period: 30}
+	calls := []struct{ storeDir, name string }{
+		{store, "dir/e"},
+		{link, "dir/e"},
+		{store + "/", "dir//e"},
+		{link + "/", "dir/e/"},
+	}
+	for i, c := range calls {
+		env := append(append([]string(nil), env...), "PASSWORD_STORE_DIR="+c.storeDir)
+		got := run1(t, env, binary, binary, "code", "--fresh", "--at", "59", c.name)
+		if want := oathtool(t, e, time.Unix(int64(i+1)*30, 0)); got != want {
+			t.Errorf("call %d (%s, %s): %q, want step %d's %q", i+1, c.storeDir, c.name, got, i+1, want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -69,14 +70,19 @@ func (a *App) totp(ctx context.Context, key *otp.Key, name string, o CodeOptions
 		}
 		return code, nil
 	}
+	// One state per store and entry however they are spelled: the store's
+	// real path, and the name as it resolves under it (a//b is a/b).
 	store := a.Prefix
+	if real, err := filepath.EvalSymlinks(store); err == nil {
+		store = real
+	}
 	if abs, err := filepath.Abs(store); err == nil {
 		store = abs
 	}
 	opts := fresh.Options{
 		Dir:          a.stateDir(),
 		Store:        store,
-		Name:         name,
+		Name:         path.Clean("/" + name)[1:],
 		Fresh:        o.Fresh,
 		MinRemaining: o.MinRemaining,
 		Now:          a.Now,
