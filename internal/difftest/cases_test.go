@@ -36,6 +36,10 @@ var templateEntries = []entry{
 	{"hotp-first.gpg", "otpauth://hotp/Hot:dan?counter=5&secret=" + sec3 + "\n", testkeys.Cv25519},
 	{"hotp-octal.gpg", "otpauth://hotp/Hot:eve?secret=" + sec3 + "&counter=010\n", testkeys.Cv25519},
 	{"hotp-multi.gpg", "pw\n\notpauth://hotp/Hot:fay?secret=" + sec3 + "&counter=7\notpauth://totp/Second:gus?secret=" + sec1 + "\n\n", testkeys.Cv25519},
+	{"hotp-dup.gpg", "otpauth://hotp/Hot:dup?secret=" + sec3 + "&counter=1&counter=9\n", testkeys.Cv25519},
+	{"hotp-lead0.gpg", "otpauth://hotp/Hot:lz?secret=" + sec3 + "&counter=007&digits=8\n", testkeys.Cv25519},
+	{"hotp-indented.gpg", "pw\n  otpauth://hotp/Hot:ind?secret=" + sec3 + "&counter=2\nnote\n", testkeys.Cv25519},
+	{"hotp-big.gpg", "otpauth://hotp/Hot:big?secret=" + sec3 + "&counter=18446744073709551615\n", testkeys.Cv25519},
 	{"hotp-sha256.gpg", "otpauth://hotp/Hot:hal?secret=" + sec2 + "&counter=1&algorithm=SHA256\n", testkeys.Cv25519},
 	{"nootp.gpg", "just-a-password\nuser: x\n", testkeys.Cv25519},
 	{"indented.gpg", "pw\n   otpauth://totp/Ind:ivy?secret=" + sec1 + "\n", testkeys.Cv25519},
@@ -246,6 +250,17 @@ func cases(fx func() *fixture) []tcase {
 		{name: "hotp/sha256", args: []string{"hotp-sha256"}, rules: []rule{
 			entryPlain("hotpCounter", "hotp-sha256.gpg", "otpauth://hotp/Hot:hal?secret="+sec2+"&counter=2&algorithm=SHA256\n", nil),
 			stdoutIs("hotpAlgorithm", hotpRef(sec2, 2, 6, "sha256")+"\n")}},
+		{name: "hotp/duplicate-counter", args: []string{"hotp-dup"}, rules: []rule{entryPlain("hotpCounter", "hotp-dup.gpg",
+			"otpauth://hotp/Hot:dup?secret="+sec3+"&counter=1&counter=10\n", nil)}},
+		{name: "hotp/leading-zeros", args: []string{"hotp-lead0"}, rules: []rule{entryPlain("hotpCounter", "hotp-lead0.gpg",
+			"otpauth://hotp/Hot:lz?secret="+sec3+"&counter=8&digits=8\n", func(x *expect) { x.want.stdout = hotpRef(sec3, 8, 8, "") + "\n" })}},
+		{name: "hotp/indented", args: []string{"hotp-indented"}, rules: []rule{entryPlain("hotpCounter", "hotp-indented.gpg",
+			"pw\n  otpauth://hotp/Hot:ind?secret="+sec3+"&counter=3\nnote\n", nil)}},
+		{name: "hotp/max-counter", args: []string{"hotp-big"}, rules: []rule{newRule("counterOverflow", nil, func(x *expect) {
+			x.want.exit, x.want.stdout = 1, ""
+			x.want.stderrRE = regexpMust(`(?s)\A(?:[^\n]+\n)+hotp-big: failed to generate OTP code\.\n\z`)
+			x.unchanged()
+		})}},
 		{name: "hotp/team-repo", args: []string{"team/svc"}, rules: []rule{entryPlain("hotpCounter", "team/svc.gpg",
 			"otpauth://hotp/Team:svc?secret="+sec3+"&counter=1\n", nil)}},
 		{name: "hotp/no-git", args: []string{"hotp"}, setup: rm(".git"), rules: []rule{entryPlain("hotpCounter", "hotp.gpg",

@@ -76,6 +76,8 @@ var ruleDocs = map[string]ruleDoc{
 		"lines printed by pass itself before it runs the extension (`umask: 999: octal number out of range`) are pass's, not passotp's, when passotp is run directly"},
 	"relativePrefixGit": {"none: compat.md gap (reported)",
 		"with a relative PASSWORD_STORE_DIR pass-otp's `git add PREFIX/NAME.gpg` fails (git -C runs elsewhere) and nothing is committed; passotp commits"},
+	"counterOverflow": {"none: compat.md gap (reported); §10.1, §11.1",
+		"a HOTP counter whose N+1 does not fit 64 bits: pass-otp's bash arithmetic wraps to 0 (code for counter 0, `counter=Ncounter=0` written); passotp refuses, nothing written"},
 	"crKept": {"§8, §10.1 (whole trimmed line)",
 		"a CR at the end of an entry's otpauth line: pass-otp hands it to oathtool, which fails"},
 }
