@@ -59,6 +59,9 @@ var templateEntries = []entry{
 	{"gopass-key.gpg", "pw\notpauth: otpauth://totp/G:g?secret=" + sec1 + "\n", testkeys.Cv25519},
 	{"missing-counter.gpg", "otpauth://hotp/H:x?secret=" + sec1 + "\n", testkeys.Cv25519},
 	{"no-account.gpg", "otpauth://totp/?secret=" + sec1 + "\n", testkeys.Cv25519},
+	{"unparsable.gpg", "pw\notpauth://totp/x\n", testkeys.Cv25519},
+	{"no-secret.gpg", "otpauth://totp/I:a?issuer=I&secretx=" + sec1 + "\n", testkeys.Cv25519},
+	{"migration.gpg", "otpauth-migration://offline?data=CjEKCkhlbGxvId6tvu8\n", testkeys.Cv25519},
 	{"crlf.gpg", "otpauth://totp/C:c?secret=" + sec1 + "\r\n", testkeys.Cv25519},
 	{"corrupt.gpg", "this is not OpenPGP\n", testkeys.Cv25519},
 	{"aws/x.gpg", "otpauth://totp/AWS:x?secret=" + sec1 + "\n", testkeys.Cv25519},
@@ -209,6 +212,12 @@ func cases(fx func() *fixture) []tcase {
 		{name: "code/nootp", args: []string{"nootp"}},
 		{name: "code/no-account", args: []string{"no-account"}},
 		{name: "code/missing-counter", args: []string{"missing-counter"}},
+		{name: "code/unparsable", args: []string{"unparsable"}},
+		{name: "code/no-secret", args: []string{"no-secret"}},
+		{name: "code/migration", args: []string{"migration"}},
+		{name: "uri/unparsable", args: []string{"uri", "unparsable"}},
+		{name: "uri/no-secret", args: []string{"uri", "no-secret"}},
+		{name: "uri/missing-counter", args: []string{"uri", "missing-counter"}},
 		{name: "code/label-space", args: []string{"label-space"}, rules: []rule{
 			oracleSetup("debianFirstWord", reencrypt(fx, "label-space.gpg", "otpauth://totp/Big%20Corp:grace%20h?secret="+sec1+"\n"), nil)}},
 		{name: "code/port", args: []string{"port"}, rules: []rule{
