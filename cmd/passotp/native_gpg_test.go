@@ -149,8 +149,9 @@ func totpAt(t *testing.T) string {
 // PATH holding no gpg program (only recording stand-ins that fail), `passotp
 // NAME` prints the right code for entries of the unprotected RSA-3072,
 // cv25519 and P-256 keys, and for the protected key whose passphrase the
-// agent has cached; none of the stand-ins is ever run. A control run with
-// PASSOTP_GPG=gpg shows that a gpg call would have been recorded.
+// agent has cached; none of the stand-ins is ever run. Control runs with
+// PASSOTP_GPG=gpg and PASSWORD_STORE_GPG_OPTS show that a gpg call would
+// have been recorded.
 func TestNativeWithoutGPGOnPath(t *testing.T) {
 	s := newSandbox(t, false)
 	want := totpAt(t)
@@ -176,12 +177,17 @@ func TestNativeWithoutGPGOnPath(t *testing.T) {
 			t.Logf("%s: %v", k.Name, d.Round(time.Millisecond))
 		})
 	}
-	t.Run("control", func(t *testing.T) {
-		_, _, code, _ := runNoTTY(t, s.bin, envWith(env, "PASSOTP_GPG=gpg"), 20*time.Second, "cv25519/alice")
-		if code != 1 || !strings.Contains(calls(log), "gpg") {
-			t.Fatalf("PASSOTP_GPG=gpg: exit %d, calls %q; want exit 1 and a recorded gpg call", code, calls(log))
-		}
-	})
+	// Controls: where passotp must run gpg (PASSOTP_GPG=gpg, and any
+	// PASSWORD_STORE_GPG_OPTS, gpgio.md §10), the stand-in is recorded.
+	for _, extra := range []string{"PASSOTP_GPG=gpg", "PASSWORD_STORE_GPG_OPTS=--no-tty"} {
+		t.Run("control "+extra, func(t *testing.T) {
+			os.Remove(log)
+			_, _, code, _ := runNoTTY(t, s.bin, envWith(env, extra), 20*time.Second, "cv25519/alice")
+			if c := calls(log); code != 1 || !strings.HasPrefix(c, "gpg") || !strings.Contains(c, " -d ") {
+				t.Fatalf("%s: exit %d, calls %q; want exit 1 and a recorded gpg -d call", extra, code, c)
+			}
+		})
+	}
 }
 
 // presetPassphraseBin caches the protected test key's passphrase in the
