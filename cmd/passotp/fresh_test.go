@@ -440,3 +440,48 @@ func TestFreshStateSpellings(t *testing.T) {
 		}
 	}
 }
+
+// TestMinRemainingWaitsForBoundary: --min-remaining one second short of
+// the period (29 on 30 s) waits for the next boundary. Literally, on the
+// fixed clock (--at 32: 28 s left; a wait advances the clock), and on the
+// real clock with a 4 s period and --min-remaining 3, called 1.5 s into a
+// step: the code is the next step's (oathtool's), printed once that step
+// began and within the remainder + 1 s.
+func TestMinRemainingWaitsForBoundary(t *testing.T) {
+	t.Parallel()
+	env := freshStore(t, 4, 30)
+	e30 := interopEntry{secret: freshSecret, period: 30}
+	for _, c := range []struct {
+		at, next int64
+	}{{32, 60}, {59, 60}, {31, 30}, {30, 30}} {
+		got := run1(t, env, binary, binary, "code", "--min-remaining", "29", "--at", strconv.FormatInt(c.at, 10), "p30")
+		if want := oathtool(t, e30, time.Unix(c.next, 0)); got != want {
+			t.Errorf("--min-remaining 29 --at %d: %q, want the code of the step starting at %d (%q)", c.at, got, c.next, want)
+		}
+	}
+	const period = 4
+	for {
+		pos := time.Duration(time.Now().UnixNano() % int64(period*time.Second))
+		if pos >= 1500*time.Millisecond && pos < 2*time.Second {
+			break
+		}
+		time.Sleep((1500*time.Millisecond - pos + period*time.Second) % (period * time.Second))
+	}
+	t0 := time.Now()
+	j := codeJSON(t, env, "--min-remaining", "3", "p4")
+	t1 := time.Now()
+	checkStep(t, j)
+	if want := uint64(t0.Unix())/period + 1; j.Step != want {
+		t.Fatalf("--min-remaining 3 called with under 3 s left in step %d: got step %d, want %d", want-1, j.Step, want)
+	}
+	boundary := time.Unix(int64(j.Step)*period, 0)
+	if t1.Before(boundary) {
+		t.Errorf("returned at %v, before its step began at %v", t1, boundary)
+	}
+	if elapsed, remainder := t1.Sub(t0), boundary.Sub(t0); elapsed > remainder+time.Second {
+		t.Errorf("took %v with %v left in the step (+1 s allowed)", elapsed, remainder)
+	}
+	if j.Remaining < 3 {
+		t.Errorf("code with %d s left, want at least 3", j.Remaining)
+	}
+}
