@@ -465,6 +465,17 @@ func oathtool(t *testing.T, secret string, args ...string) ([]byte, error) {
 func FuzzParseState(f *testing.F) {
 	f.Add([]byte("passotp-fresh 1 step=2 period=30 written=59\n"), int64(100))
 	f.Add([]byte("garbage"), int64(0))
+	// TestStateTolerance's records.
+	for _, rec := range []string{
+		"\x00\xffnot a state", "",
+		"passotp-fresh 1 step=1 period=30 written=100000",
+		"passotp-fresh 1 step=999999 period=30 written=59",
+		"passotp-fresh 1 step=1 period=60 written=59",
+		"passotp-fresh 2 step=1 period=30 written=59",
+		"passotp-fresh 1 step=3333333333 period=30 written=99999999990\n",
+	} {
+		f.Add([]byte(rec), int64(59))
+	}
 	f.Fuzz(func(t *testing.T, b []byte, now int64) {
 		last, ok := parseState(b, time.Unix(now, 0), 30)
 		if ok && (now < 0 || last > uint64(now+ClockSlew)/30+MaxAhead+1) {
