@@ -103,6 +103,22 @@ func (s *sandbox) launchAgent() {
 	s.mustRun("", "gpg-connect-agent", "/bye")
 }
 
+// addEntry writes NAME.gpg for key as pass does (a .gpg-id in the entry's
+// directory, then gpg -e with pass's options), with one gpg run instead of
+// a pass init and a pass insert.
+func (s *sandbox) addEntry(name string, key testkeys.Key) {
+	s.t.Helper()
+	dir := filepath.Join(s.store, filepath.Dir(name))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		s.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".gpg-id"), []byte(key.Fpr+"\n"), 0o600); err != nil {
+		s.t.Fatal(err)
+	}
+	s.mustRun(nativeURI, "gpg", "-e", "-r", key.Fpr, "-o", filepath.Join(s.store, name+".gpg"),
+		"--quiet", "--yes", "--compress-algo=none", "--no-encrypt-to", "--batch", "--use-agent")
+}
+
 // runNoTTY runs the passotp binary with env, no terminal (a new session,
 // stdin /dev/null) and a time limit; it returns stdout, stderr, the exit
 // status (-1 when killed) and the elapsed time.
@@ -157,8 +173,7 @@ func TestNativeWithoutGPGOnPath(t *testing.T) {
 	want := totpAt(t)
 	keys := []testkeys.Key{testkeys.RSA, testkeys.Cv25519, testkeys.P256, testkeys.Protected}
 	for _, k := range keys {
-		s.mustRun("", "pass", "init", "-p", k.Name, k.Fpr)
-		s.mustRun(nativeURI, "pass", "insert", "-m", k.Name+"/alice")
+		s.addEntry(k.Name+"/alice", k)
 	}
 	s.launchAgent()
 	presetPassphraseBin(t, s, testkeys.Protected.SubGrip)
@@ -211,8 +226,7 @@ func TestLockedKeyNoTerminalFailsFast(t *testing.T) {
 	for _, running := range []bool{true, false} {
 		t.Run(fmt.Sprintf("agent running=%v", running), func(t *testing.T) {
 			s := newSandbox(t, false)
-			s.mustRun("", "pass", "init", "-p", "prot", testkeys.Protected.Fpr)
-			s.mustRun(nativeURI, "pass", "insert", "-m", "prot/alice")
+			s.addEntry("prot/alice", testkeys.Protected)
 			if running {
 				s.launchAgent()
 			} else {
@@ -260,8 +274,7 @@ func TestTamperedAndTwofishEntries(t *testing.T) {
 	want := totpAt(t)
 	home := s.gnupgHome()
 	for _, k := range []testkeys.Key{testkeys.RSA, testkeys.Cv25519} {
-		s.mustRun("", "pass", "init", "-p", k.Name, k.Fpr)
-		s.mustRun(nativeURI, "pass", "insert", "-m", k.Name+"/alice")
+		s.addEntry(k.Name+"/alice", k)
 	}
 	wrap, log := recordingGPG(t, true)
 	env := envWith(s.env, "PATH="+wrap+":"+os.Getenv("PATH"))
