@@ -114,6 +114,11 @@ func reencrypt(f func() *fixture, path, plain string) func(string) error {
 // rmStore removes the whole store directory.
 func rmStore(store string) error { return os.RemoveAll(store) }
 
+// chmod changes a path's mode.
+func chmod(path string, mode os.FileMode) func(string) error {
+	return func(store string) error { return os.Chmod(filepath.Join(store, path), mode) }
+}
+
 // symlink makes name a symbolic link to target inside the store.
 func symlink(name, target string) func(string) error {
 	return func(store string) error { return os.Symlink(target, filepath.Join(store, name)) }
@@ -287,6 +292,8 @@ func cases(fx func() *fixture) []tcase {
 			"otpauth://hotp/Hot:carol?secret="+sec3+"&counter=6&issuer=Hot\n", nil)}},
 		{name: "hotp/store-key", args: []string{"hotp"}, env: []string{"PASSWORD_STORE_KEY=" + testkeys.RSA.Email}, rules: []rule{entryPlain("hotpCounter", "hotp.gpg",
 			"otpauth://hotp/Hot:carol?secret="+sec3+"&counter=6&issuer=Hot\n", nil)}},
+		{name: "hotp/keeps-mode", args: []string{"hotp"}, setup: chmod("hotp.gpg", 0o644), rules: []rule{entryPlain("hotpCounter", "hotp.gpg",
+			"otpauth://hotp/Hot:carol?secret="+sec3+"&counter=6&issuer=Hot\n", nil)}},
 		{name: "hotp/no-gpg-id", args: []string{"hotp"}, setup: rm(".gpg-id")},
 		{name: "hotp/clip-no-display", args: []string{"-c", "hotp"}, rules: []rule{fails("clipBeforeHOTP", noDisplay)}},
 		{name: "hotp/missing-counter", args: []string{"missing-counter"}},
@@ -389,6 +396,9 @@ func cases(fx func() *fixture) []tcase {
 		{name: "insert/umask022", args: []string{"insert", "new/x"}, stdin: in(newURI + "\n"), env: []string{"PASSWORD_STORE_UMASK=022"}},
 		{name: "insert/umask027", args: []string{"insert", "new/x"}, stdin: in(newURI + "\n"), env: []string{"PASSWORD_STORE_UMASK=027"}},
 		{name: "insert/umask022-overwrite", args: []string{"insert", "totp"}, stdin: in(newURI + "\n"), env: []string{"PASSWORD_STORE_UMASK=022"}},
+		{name: "insert/overwrite-keeps-mode", args: []string{"insert", "-f", "totp"}, stdin: in(newURI + "\n"), setup: chmod("totp.gpg", 0o640)},
+		{name: "insert/overwrite-keeps-mode-umask022", args: []string{"insert", "-f", "totp"}, stdin: in(newURI + "\n"), setup: chmod("totp.gpg", 0o604),
+			env: []string{"PASSWORD_STORE_UMASK=022"}},
 		{name: "insert/store-key", args: []string{"insert", "new"}, stdin: in(newURI + "\n"), env: []string{"PASSWORD_STORE_KEY=" + testkeys.RSA.Email + " " + testkeys.P256.Email}},
 		{name: "insert/store-key-no-gpg-id", args: []string{"insert", "new"}, stdin: in(newURI + "\n"), setup: rm(".gpg-id"), env: []string{"PASSWORD_STORE_KEY=" + testkeys.RSA.Email}},
 		{name: "insert/no-gpg-id", args: []string{"insert", "new/x"}, stdin: in(newURI + "\n"), setup: rm(".gpg-id")},
