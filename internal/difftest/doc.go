@@ -31,7 +31,7 @@
 //
 // TestRandomized generates a few hundred URIs, entries and command lines
 // from a seed (logged, and printed again on failure; replay one with -difftest.seed=N) and
-// compares the two programs within a time budget (-difftest.budget, 20 s by
+// compares the two programs within a time budget (-difftest.budget, 15 s by
 // default, so that the package stays well under 90 s with -race on two
 // cores; cases past the budget are counted and logged, not run).
 package difftest

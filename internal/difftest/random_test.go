@@ -18,7 +18,7 @@ import (
 var (
 	seedFlag   = flag.Int64("difftest.seed", 0, "seed of TestRandomized (0: from the clock)")
 	countFlag  = flag.Int("difftest.n", 200, "number of generated cases in TestRandomized")
-	budgetFlag = flag.Duration("difftest.budget", 20*time.Second, "time budget of TestRandomized; cases past it are not run")
+	budgetFlag = flag.Duration("difftest.budget", 15*time.Second, "time budget of TestRandomized; cases past it are not run")
 )
 
 // gen generates random but reproducible inputs. Everything it makes
