@@ -513,7 +513,12 @@ func cases(fx func() *fixture) []tcase {
 		{name: "nonl/append-replace", args: []string{"append", "otp-no-newline"}, stdin: in(newURI + "\n"), rules: []rule{
 			knownBug("append replacing an otpauth line in an entry without a final newline writes no final newline " +
 				"(otp.Append keeps it missing); compat §9 says the content gets exactly one trailing \\n and pass-otp adds it: " +
-				"passotp or compat §9/§13 must change")}},
+				"passotp or compat §9/§13 must change"),
+			// §13 #100: the last line is kept, so the otpauth line exists
+			// and is replaced ("Replace…"); pass-otp loses it and appends.
+			entryPlain("appendKeepsLines", "otp-no-newline.gpg", "pw\n"+newURI+"\n", func(x *expect) {
+				x.want.git["."] = strings.Replace(x.want.git["."], "Append OTP secret", "Replace OTP secret", 1)
+			})}},
 		// --- append (§10.3)
 		{name: "append/nootp", args: []string{"append", "nootp"}, stdin: in(newURI + "\n")},
 		{name: "append/replace", args: []string{"append", "totp"}, stdin: in(newURI + "\n")},
