@@ -377,6 +377,10 @@ func autoAppendLines(path, old string) rule {
 				lines[i], replaced = uri, true
 			}
 		}
+		if replaced {
+			// pass-otp may have lost the otpauth line (#100) and appended.
+			x.want.git["."] = strings.Replace(x.want.git["."], "Append OTP secret", "Replace OTP secret", 1)
+		}
 		if !replaced {
 			lines = append(lines, uri)
 		} else if !strings.HasSuffix(old, "\n") {
