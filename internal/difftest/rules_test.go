@@ -79,7 +79,7 @@ var ruleDocs = map[string]ruleDoc{
 	"counterOverflow": {"none: compat.md gap (reported); §10.1, §11.1",
 		"a HOTP counter whose N+1 does not fit 64 bits: pass-otp's bash arithmetic wraps to 0 (code for counter 0, `counter=Ncounter=0` written); passotp refuses, nothing written"},
 	"crKept": {"§8, §10.1 (whole trimmed line)",
-		"a CR at the end of an entry's otpauth line: pass-otp hands it to oathtool, which fails"},
+		"a CR ending an entry's otpauth line stays in the secret, so both fail to compute; only pass-otp's last line (not oathtool's reason) is compared"},
 }
 
 // rule is one documented difference applied to a case, or a knownBug.
