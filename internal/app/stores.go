@@ -24,18 +24,20 @@ package app
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"filippo.io/age/plugin"
-	"golang.org/x/term"
 
 	"github.com/passotp/passotp/ageio"
 	"github.com/passotp/passotp/otp"
@@ -296,13 +298,52 @@ func (a *App) agePassphrase(file string) ([]byte, error) {
 		return nil, errors.New("no terminal to ask for the age identities passphrase (set GOPASS_AGE_PASSWORD for gopass stores)")
 	}
 	defer tty.Close()
-	fmt.Fprintf(tty, "Enter passphrase for identity file %q: ", file)
-	pass, err := term.ReadPassword(int(tty.Fd()))
-	fmt.Fprintln(tty)
+	pass, err := readTTYSecret(tty, fmt.Sprintf("Enter passphrase for identity file %q: ", file))
 	if err != nil {
 		return nil, fmt.Errorf("read passphrase: %w", err)
 	}
 	return pass, nil
+}
+
+// readTTYSecret turns the terminal's echo off, only then shows prompt (so
+// an answer typed or pasted the moment the prompt appears is not echoed),
+// reads one line and restores the terminal; a signal meanwhile restores it
+// before the process dies, as readHidden does.
+func readTTYSecret(tty *os.File, prompt string) ([]byte, error) {
+	restore, err := echoOff(int(tty.Fd()))
+	if err != nil {
+		return nil, fmt.Errorf("turn off terminal echo: %w", err)
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-sigs:
+			restore()
+			fmt.Fprintln(tty)
+			signal.Reset(sig)
+			if s, ok := sig.(syscall.Signal); ok {
+				syscall.Kill(syscall.Getpid(), s)
+			}
+			os.Exit(1)
+		case <-done:
+		}
+	}()
+	fmt.Fprint(tty, prompt)
+	line, eof, err := readLine(tty)
+	close(done)
+	signal.Stop(sigs)
+	restore()
+	fmt.Fprintln(tty)
+	if err == nil && eof && len(line) == 0 {
+		err = io.EOF
+	}
+	if err != nil {
+		clear(line)
+		return nil, err
+	}
+	return bytes.TrimSuffix(line, []byte("\r")), nil
 }
 
 // pluginUI lets age plugins (age-plugin-yubikey, …) talk to the user as the
@@ -318,12 +359,11 @@ func (a *App) pluginUI() *plugin.ClientUI {
 			return "", errors.New("no terminal to answer the age plugin")
 		}
 		defer tty.Close()
-		fmt.Fprintf(tty, "%s ", prompt)
 		if secret {
-			b, err := term.ReadPassword(int(tty.Fd()))
-			fmt.Fprintln(tty)
+			b, err := readTTYSecret(tty, prompt+" ")
 			return string(b), err
 		}
+		fmt.Fprintf(tty, "%s ", prompt)
 		line, err := bufio.NewReader(tty).ReadString('\n')
 		return strings.TrimRight(line, "\r\n"), err
 	}
