@@ -489,6 +489,40 @@ func TestGopassLsAndWrites(t *testing.T) {
 		t.Errorf("failing without a passphrase took %v (hang?)", d)
 	}
 
+	// On a terminal, without GOPASS_AGE_PASSWORD: passotp asks for the
+	// keyring passphrase there (expect drives a pty), then prints the code.
+	testkeys.Require(t, "expect")
+	script := filepath.Join(s.home, "ask.exp")
+	if err := os.WriteFile(script, []byte("set timeout 60\nspawn -noecho "+s.passotp+" agem/web\n"+
+		"expect \"Enter passphrase for identity file\"\nsend \""+agePass+"\\r\"\n"+
+		"expect -re {([0-9]{6})\\r\\n}\nputs \"CODE=$expect_out(1,string)\"\nexpect eof\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for try := 0; try < 3; try++ {
+		before := time.Now()
+		out, err := s2.run(nil, "", "expect", script)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if time.Now().Unix()/30 != before.Unix()/30 {
+			continue
+		}
+		var web entry
+		for _, e := range entries {
+			if e.name == "agem/web" {
+				web = e
+			}
+		}
+		want := oath(t, web, before, 0)
+		if !strings.Contains(out, "CODE="+want) {
+			t.Errorf("agem/web on a terminal asking for the keyring passphrase: want CODE=%s in\n%s", want, out)
+		}
+		if strings.Contains(out, agePass) {
+			t.Errorf("keyring passphrase echoed: %q", out)
+		}
+		break
+	}
+
 	// pass semantics on demand: no mounts.
 	if _, err := s.run([]string{"PASSOTP_STORE=pass", "PASSWORD_STORE_DIR=" + filepath.Join(s.home, ".local/share/gopass/stores/root")}, "", s.passotp, "team/aws/arn:aws:iam::123456789012:mfa/alice"); err == nil {
 		t.Errorf("PASSOTP_STORE=pass resolved a gopass mount")
