@@ -168,7 +168,7 @@ ms() { awk -v u="$1" 'BEGIN {printf "%.2f", u/1000}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 
 echo
-echo "median of $RUNS runs, wall time / CPU time ($(nproc) CPUs, $(uname -sr), $(gpg --version | head -1))"
+echo "median of $RUNS runs, wall time / CPU time ($(nproc) CPUs, $(uname -sr), $(gpg --version | sed -n 1p))"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 row() { # TITLE LABEL...: wall / CPU ms of each label
 	local title=$1 l
@@ -208,7 +208,7 @@ inittrace() { # BINARY TOP: the TOP package inits of `BINARY cv/bench`, least of
 	done | awk '{ if (!($1 in m) || $2 < m[$1]) { m[$1] = $2; b[$1] = $3 } }
 		END { for (p in m) { printf "  %-52s %6.3f ms clock %8s bytes\n", p, m[p], b[p]; t += m[p]; n++ }
 		      printf "TOTAL %.3f %d\n", t, n }' >"$SANDBOX/inittrace"
-	grep -v '^TOTAL' "$SANDBOX/inittrace" | sort -k2 -rn | head -"$2"
+	grep -v "^TOTAL" "$SANDBOX/inittrace" | sort -k2 -rn | awk -v n="$2" "NR <= n" # no head: its early exit fails the pipe (pipefail)
 	awk '/^TOTAL/ {printf "  total init clock (sum of the least per package, %d packages): %s ms\n", $3, $2}' "$SANDBOX/inittrace"
 }
 echo "top package init times of passotp, install.sh build (GODEBUG=inittrace=1, least of 9 runs per package)"
