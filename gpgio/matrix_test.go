@@ -1,0 +1,53 @@
+package gpgio
+
+import (
+	"bytes"
+	"context"
+	"testing"
+)
+
+// TestDecryptGeneratedMatrix runs the entry kinds of the interop matrix
+// (issue 3) with keys generated at test time by the real gpg in a short
+// temporary GNUPGHOME (generatedHome: RSA-3072, ed25519/cv25519, NIST
+// P-256/384/521, brainpool P-256/384/512, DSA/ElGamal), natively only:
+// one entry for all nine keys, a hidden recipient (-R) of every type from
+// key files and through the agent, zlib and bzip2 entries, and entries
+// signed by every primary key type.
+func TestDecryptGeneratedMatrix(t *testing.T) {
+	home, keys := generatedHome(t)
+	type entry struct {
+		name  string
+		args  []string
+		agent bool
+	}
+	var entries []entry
+	var all []string
+	for _, k := range keys {
+		all = append(all, "-r", k.fpr)
+	}
+	entries = append(entries, entry{"all nine recipients", all, false}, entry{"all nine recipients/agent", all, true})
+	for i, k := range keys {
+		entries = append(entries,
+			entry{"hidden " + k.name, []string{"-R", k.fpr}, false},
+			entry{"hidden " + k.name + "/agent", []string{"-R", k.fpr}, true},
+			entry{"signed by " + k.name, []string{"-s", "-u", k.fpr, "-r", keys[(i+1)%len(keys)].fpr}, false},
+		)
+	}
+	entries = append(entries,
+		entry{"zlib", []string{"--compress-algo", "zlib", "-r", keys[1].fpr}, false},
+		entry{"bzip2", []string{"--compress-algo", "bzip2", "-r", keys[0].fpr}, false},
+		entry{"signed, bzip2, three recipients", []string{"-s", "-u", keys[2].fpr, "--compress-algo", "bzip2",
+			"-r", keys[8].fpr, "-r", keys[5].fpr, "-r", keys[1].fpr}, true},
+	)
+	for _, e := range entries {
+		t.Run(e.name, func(t *testing.T) {
+			ct := encryptWithGPG(t, home, []byte(testEntry), append([]string{"--pinentry-mode", "loopback", "--passphrase", ""}, e.args...)...)
+			c := openTest(t, home, NativeOnly, nil)
+			c.agentOnly = e.agent
+			got, err := c.Decrypt(context.Background(), bytes.NewReader(ct))
+			if err != nil || string(got) != testEntry {
+				t.Fatalf("Decrypt = %q, %v", got, err)
+			}
+		})
+	}
+}
