@@ -1,11 +1,15 @@
 package gpgio
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	"github.com/passotp/passotp/internal/testkeys"
 )
 
@@ -39,5 +43,40 @@ func TestAEADFixturesDecryptWithGPG(t *testing.T) {
 				t.Errorf("gpg --list-packets lacks %q:\n%s", tt.packet, out)
 			}
 		})
+	}
+}
+
+// TestAEADLargeChunkFallsBack: a tag-20 packet whose chunk byte is above
+// 16 (more than 4 MiB chunks) is not decrypted natively (gpgio.md §2):
+// NativeOnly says *UnsupportedError, Auto hands the entry to gpg (a fake
+// gpg records the call and echoes its input).
+func TestAEADLargeChunkFallsBack(t *testing.T) {
+	home := testkeys.Home(t)
+	kbx, err := os.ReadFile(filepath.Join(home, "pubring.kbx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := parseKeybox(kbx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := newFileKeyring("pubring.kbx", blobs).candidates(subKeyID(t, testkeys.Cv25519))
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("candidates: %d, %v", len(cs), err)
+	}
+	ct := aeadEntry(t, cs[0].pub, packet.AEADModeOCB, 17, []byte(testEntry))
+	native := openTest(t, home, NativeOnly, func(o *Options) { o.Env = []string{"PATH=/nonexistent", "HOME=/nonexistent"} })
+	var ue *UnsupportedError
+	if _, err := native.Decrypt(context.Background(), bytes.NewReader(ct)); !errors.As(err, &ue) {
+		t.Fatalf("NativeOnly: %v, want *UnsupportedError", err)
+	}
+	dir, log := fakeGPG(t, "gpg")
+	auto := openTest(t, home, Auto, func(o *Options) { o.Env = []string{"PATH=" + dir, "HOME=/nonexistent"} })
+	got, err := auto.Decrypt(context.Background(), bytes.NewReader(ct))
+	if err != nil || !bytes.Equal(got, ct) {
+		t.Fatalf("Auto = %d bytes, %v; want the fake gpg's echo", len(got), err)
+	}
+	if _, err := os.Stat(log); err != nil {
+		t.Errorf("gpg was not run: %v", err)
 	}
 }
