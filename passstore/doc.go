@@ -59,7 +59,7 @@
 // packages directly (not its top-level package, whose transport
 // dependencies cost process start-up time), and writes index, objects,
 // refs and reflogs the way git does. When the repository has commit hooks,
-// needs a signature and no [Options.Signer] is set, or uses index features
+// needs a signature that no [Options.Signer] makes, or uses index features
 // go-git cannot write, it runs the git binary instead, with pass's
 // environment (GIT_* variables removed, GIT_CEILING_DIRECTORIES=PREFIX/..).
 // No repository means no commit and no error. An untracked entry that a

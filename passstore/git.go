@@ -30,6 +30,13 @@ import (
 // commit. The entry stays written and staged.
 var ErrUnmerged = errors.New("committing is not possible because you have unmerged files")
 
+// ErrSignWithGit, wrapped in an error from [Options.Signer] or from
+// [Signer.Sign], means the signer cannot sign this commit itself but gpg
+// may (for example, no secret key file and no agent key for the signing
+// key): [Store.Commit] then has git commit -S make the commit instead of
+// failing.
+var ErrSignWithGit = errors.New("signature left to git commit -S")
+
 // errNeedGit makes the native path hand over to the git binary.
 var errNeedGit = errors.New("needs the git binary")
 
@@ -51,8 +58,8 @@ type repo struct {
 // [Options.Env]'s PATH) runs it when the repository has executable commit
 // hooks, when gitattributes may filter or convert the file, when
 // core.ignoreCase is set, when a
-// signature is required and [Options.Signer] is nil or gpg.format is not
-// openpgp, or when the index uses features go-git cannot read or write. Errors (including the git binary's output) are for a diagnostic;
+// signature is required and [Options.Signer] is nil, gpg.format is not
+// openpgp or the signer returns an error wrapping [ErrSignWithGit], or when the index uses features go-git cannot read or write. Errors (including the git binary's output) are for a diagnostic;
 // the entry is written either way.
 func (s *Store) Commit(name, subject string) error {
 	if err := CheckName(name); err != nil {
@@ -308,6 +315,9 @@ func (s *Store) commitNative(r *repo, cfg *gitConfig, rel, subject string, sign 
 			keyID = committer.Name + " <" + committer.Email + ">"
 		}
 		signer, err := s.o.Signer(keyID)
+		if errors.Is(err, ErrSignWithGit) {
+			return errNeedGit
+		}
 		if err != nil {
 			return fmt.Errorf("git: signed commit requested (pass.signcommits or commit.gpgsign) but no signer: %w", err)
 		}
@@ -321,6 +331,9 @@ func (s *Store) commitNative(r *repo, cfg *gitConfig, rel, subject string, sign 
 		}
 		sig, err := signer.Sign(rd)
 		rd.Close()
+		if errors.Is(err, ErrSignWithGit) {
+			return errNeedGit
+		}
 		if err != nil {
 			return fmt.Errorf("git: sign commit: %w", err)
 		}

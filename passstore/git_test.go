@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -389,6 +390,13 @@ func TestCommitHooks(t *testing.T) {
 	}
 }
 
+// gitSigner leaves every signature to git commit -S.
+type gitSigner struct{}
+
+func (gitSigner) Sign(io.Reader) ([]byte, error) {
+	return nil, fmt.Errorf("cannot sign natively: %w", ErrSignWithGit)
+}
+
 // gpgSigner signs with the real gpg in a testkeys home.
 type gpgSigner struct{ home, key string }
 
@@ -435,6 +443,20 @@ func TestCommitSigned(t *testing.T) {
 		t.Errorf("passage commit signature status %q, want N", out)
 	}
 	s.o.IgnoreSignCommits = false
+
+	// A Signer that cannot sign natively (ErrSignWithGit, from Signer or
+	// from Sign): git commit -S signs.
+	for i, f := range []func(string) (Signer, error){
+		func(string) (Signer, error) { return nil, fmt.Errorf("no key file: %w", ErrSignWithGit) },
+		func(string) (Signer, error) { return gitSigner{}, nil },
+	} {
+		s.o.Signer = f
+		writeCommit(t, s, "signed", fmt.Sprintf("2c%d\n", i), fmt.Sprintf("Signed by git %d.", i))
+		gitIn(t, env, dir, "verify-commit", "HEAD")
+		if got := gitIn(t, env, dir, "log", "-1", "--format=%s"); got != fmt.Sprintf("Signed by git %d.\n", i) {
+			t.Errorf("log %q", got)
+		}
+	}
 
 	// A Signer that fails: a clear error, the entry stays written.
 	s.o.Signer = func(string) (Signer, error) { return nil, errors.New("no secret key") }

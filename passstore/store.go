@@ -87,7 +87,9 @@ type Options struct {
 	// commit.gpgsign true). keyID is user.signingkey, or the committer
 	// "Name <email>" when that is unset, as git does. When Signer is nil,
 	// a signed commit is made by the git binary (git commit -S); if that is
-	// not possible either, [Store.Commit] returns an error.
+	// not possible either, [Store.Commit] returns an error. An error
+	// wrapping [ErrSignWithGit] from Signer or from Sign also hands the
+	// commit to git commit -S; any other error fails the commit.
 	Signer func(keyID string) (Signer, error)
 }
 
