@@ -20,7 +20,8 @@ func (a *App) run(ctx context.Context, args []string) error {
 	if len(args) == 1 && plainName(args[0]) && !testOnlySlowPath {
 		// `passotp NAME`, the hot path (issue 3): getopt and the tree
 		// would only turn it into `code -- NAME` with no flag set, and
-		// building the urfave App costs ~0.4 ms of a ~4 ms run.
+		// building and running the urfave App cost 0.1-0.4 ms CPU of a
+		// ~4 ms run (interleaved runs of scripts/bench.sh's setup).
 		return a.code(ctx, noFlags{}, args[0])
 	}
 	app := a.newCLI()
