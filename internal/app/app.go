@@ -178,15 +178,6 @@ func (a *App) setup() error {
 	if umask >= 0 {
 		syscall.Umask(umask)
 	}
-	a.Store = passstore.Open(passstore.Options{
-		Dir:   a.Prefix,
-		Keys:  strings.Fields(a.Getenv("PASSWORD_STORE_KEY")),
-		Umask: umask,
-		Env:   a.ChildEnv(),
-		Now:   a.Now,
-		// pass's verify_file for PASSWORD_STORE_SIGNING_KEY (signing.go)
-		CheckRecipientsFile: a.verifyRecipientsFile,
-	})
 	gpgArgs := strings.Fields(a.Getenv("PASSWORD_STORE_GPG_OPTS"))
 	mode, err := gpgio.ParseMode(a.Getenv("PASSOTP_GPG"))
 	if err != nil {
@@ -195,14 +186,29 @@ func (a *App) setup() error {
 	if len(gpgArgs) > 0 {
 		mode = gpgio.GPGOnly
 	}
-	a.Crypto, err = gpgio.Open(gpgio.Options{
+	gc, err := gpgio.Open(gpgio.Options{
 		Env:     a.ChildEnv(),
 		GPGArgs: gpgArgs,
 		Mode:    mode,
 		TTY:     a.tty(),
 		Now:     a.Now,
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	a.Crypto = gc
+	a.Store = passstore.Open(passstore.Options{
+		Dir:   a.Prefix,
+		Keys:  strings.Fields(a.Getenv("PASSWORD_STORE_KEY")),
+		Umask: umask,
+		Env:   a.ChildEnv(),
+		Now:   a.Now,
+		// pass's verify_file for PASSWORD_STORE_SIGNING_KEY (signing.go)
+		CheckRecipientsFile: a.verifyRecipientsFile,
+		// signed commits made natively (commitsign.go)
+		Signer: commitSigner(gc, mode),
+	})
+	return nil
 }
 
 // ChildEnv returns the environment for children (gpg, git, clipboard
