@@ -47,8 +47,9 @@ var interopEntries = []interopEntry{
 
 // TestInteropWithPassOTP is issue 2's acceptance: a store made by the real
 // `pass init` + `pass otp insert` (RSA-3072 and cv25519 keys); for every
-// entry, passotp, passotp as `pass otp` and the real `pass otp` print the
-// code oathtool computes for a time taken just before or just after them.
+// entry, passotp (native decryption and, with PASSOTP_GPG=gpg, the gpg
+// binary), passotp as `pass otp` and the real `pass otp` print the code
+// oathtool computes for a time taken just before or just after them.
 func TestInteropWithPassOTP(t *testing.T) {
 	testkeys.RequireGPG(t)
 	testkeys.Require(t, "pass", "oathtool")
@@ -79,9 +80,13 @@ func TestInteropWithPassOTP(t *testing.T) {
 				t.Run(strings.ReplaceAll(e.name, "/", "_"), func(t *testing.T) {
 					t.Parallel()
 					before := time.Now()
+					// PASSOTP_GPG=gpg: the gpg-binary Decrypter (issue 2
+					// scope 3) on the same store.
+					gpgEnv := append(env[:len(env):len(env)], "PASSOTP_GPG=gpg")
 					got := map[string]string{
-						"passotp":  run1(t, env, binary, binary, e.name),
-						"pass otp": run1(t, env, binary, "pass", "otp", e.name),
+						"passotp":                   run1(t, env, binary, binary, e.name),
+						"pass otp":                  run1(t, env, binary, "pass", "otp", e.name),
+						"passotp (PASSOTP_GPG=gpg)": run1(t, gpgEnv, binary, binary, e.name),
 					}
 					if !e.noRealPass {
 						got["real pass otp"] = run1(t, env, realPass, realPass, "otp", e.name)
