@@ -15,9 +15,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/creack/pty"
 
 	"github.com/passotp/passotp/internal/testkeys"
 )
@@ -342,4 +345,67 @@ func TestTamperedAndTwofishEntries(t *testing.T) {
 			t.Errorf("native: gpg ran: %q", c)
 		}
 	})
+}
+
+// TestPinentryOnUsersTerminal (issue 3): run interactively (the terminal on
+// stdin, GPG_TTY unset, nothing cached), passotp forwards its terminal to
+// gpg-agent as gpg does, the agent's pinentry-curses asks there, and
+// typing the passphrase gives the code.
+func TestPinentryOnUsersTerminal(t *testing.T) {
+	testkeys.Require(t, "pinentry-curses")
+	s := newSandbox(t, false)
+	s.addEntry("prot/alice", testkeys.Protected)
+	want := totpAt(t)
+	c := startConsole(t, envWith(s.env, "TERM=xterm"), s.bin, "code", "--at", fmt.Sprint(nativeAt), "prot/alice")
+	c.expect("Passphrase")
+	c.send(testkeys.Passphrase + "\r")
+	code, out := c.wait()
+	if code != 0 || !strings.Contains(out, want+"\n") {
+		t.Fatalf("exit %d, want 0 and the code %s; transcript:\n%q", code, want, out)
+	}
+}
+
+// TestPinentryOnGPGTTY (issue 3): with stdin and stdout not a terminal but
+// GPG_TTY naming one (a script started from a shell that exports it, as
+// pass's documentation asks), the pinentry asks on GPG_TTY's terminal.
+func TestPinentryOnGPGTTY(t *testing.T) {
+	testkeys.Require(t, "pinentry-curses")
+	s := newSandbox(t, false)
+	s.addEntry("prot/alice", testkeys.Protected)
+	want := totpAt(t)
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptmx.Close()
+	defer tty.Close()
+	pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: 80})
+	var mu sync.Mutex
+	var screen bytes.Buffer
+	go func() {
+		buf := make([]byte, 4096)
+		answered := false
+		for {
+			n, err := ptmx.Read(buf)
+			mu.Lock()
+			screen.Write(buf[:n])
+			seen := strings.Contains(screen.String(), "Passphrase")
+			mu.Unlock()
+			if seen && !answered {
+				answered = true
+				time.Sleep(100 * time.Millisecond) // let pinentry finish drawing
+				ptmx.Write([]byte(testkeys.Passphrase + "\r"))
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	out, errs, code, _ := runNoTTY(t, s.bin, envWith(s.env, "GPG_TTY="+tty.Name(), "TERM=xterm"), 60*time.Second,
+		"code", "--at", fmt.Sprint(nativeAt), "prot/alice")
+	if code != 0 || out != want+"\n" {
+		mu.Lock()
+		defer mu.Unlock()
+		t.Fatalf("exit %d, stdout %q, stderr %q; want 0, %q; terminal showed %q", code, out, errs, want+"\n", screen.String())
+	}
 }
