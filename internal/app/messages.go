@@ -144,7 +144,8 @@ func userMessage(err error) string {
 	case errors.As(err, &ce):
 		var ue *otp.URIError
 		if errors.As(ce.err, &ue) {
-			return ue.Message()
+			// compat §10.1: the algorithm check is the reason line (§5.3).
+			return ue.Message() + "\n" + ce.name + ": failed to generate OTP code."
 		}
 		return codeReason(ce.err) + "\n" + ce.name + ": failed to generate OTP code."
 	case errors.As(err, &locked):

@@ -44,7 +44,7 @@ func TestUserMessage(t *testing.T) {
 		{"code error", &codeError{name: "n", err: &otp.CodeError{Field: "digits", Reason: `"9" is not 6, 7 or 8`}},
 			"Error: invalid digits in the OTP key URI: \"9\" is not 6, 7 or 8.\nn: failed to generate OTP code."},
 		{"unsupported algorithm", &codeError{name: "n", err: &otp.URIError{Reason: otp.ReasonAlgorithm, URI: "otpauth://totp/a?secret=REDACTED&algorithm=MD5"}},
-			"Invalid key URI (unsupported algorithm): otpauth://totp/a?secret=REDACTED&algorithm=MD5"},
+			"Invalid key URI (unsupported algorithm): otpauth://totp/a?secret=REDACTED&algorithm=MD5\nn: failed to generate OTP code."},
 		{"locked", &lockedError{name: "h"}, "Error: h is locked by another passotp process."},
 		{"forward", &forwardError{}, "Error: the real pass was not found in PATH."},
 		{"forward names the subcommand", &forwardError{sub: "show"},
