@@ -9,8 +9,11 @@
 // [Open] returns a [Client] configured by [Options]; it does no I/O. Then
 // [Client.Decrypt] returns the verified plaintext of one OpenPGP message
 // and [Client.Encrypt] streams a new message for the recipients named by
-// .gpg-id lines. [Mode] selects the native path, gpg, or (the default)
-// native with the gpg fallback of gpgio.md §10.
+// .gpg-id lines. [Client.Sign] makes the detached signature of a signed
+// git commit (pass.signcommits) with the key `gpg -u` would pick, or
+// returns a [*NoNativeSignError] saying why it cannot, so that the caller
+// can let git and gpg sign. [Mode] selects the native path, gpg, or (the
+// default) native with the gpg fallback of gpgio.md §10.
 //
 // # What it owns
 //
@@ -20,6 +23,8 @@
 //   - the Assuan protocol to gpg-agent and keyboxd (HAVEKEY, PKDECRYPT,
 //     loopback passphrases), including the ECDH KDF for agent results;
 //   - the OpenPGP decrypt driver and native encryption (go-crypto);
+//   - detached v4 signatures (RSA, NIST ECDSA, Ed25519) from unprotected
+//     key files or by the agent (SIGKEY, SETHASH, PKSIGN);
 //   - running gpg when the native path cannot decide.
 //
 // # Modes
