@@ -172,6 +172,7 @@ func totpAt(t *testing.T) string {
 // PASSOTP_GPG=gpg and PASSWORD_STORE_GPG_OPTS show that a gpg call would
 // have been recorded.
 func TestNativeWithoutGPGOnPath(t *testing.T) {
+	t.Parallel() // processes and agents of its own sandbox; overlaps with the waits of other tests
 	s := newSandbox(t, false)
 	want := totpAt(t)
 	keys := []testkeys.Key{testkeys.RSA, testkeys.Cv25519, testkeys.P256, testkeys.Protected}
@@ -273,6 +274,7 @@ func TestLockedKeyNoTerminalFailsFast(t *testing.T) {
 // gpg fallback in auto mode (the recording wrapper shows gpg ran) and
 // refused with a hint under PASSOTP_GPG=native.
 func TestTamperedAndTwofishEntries(t *testing.T) {
+	t.Parallel() // processes and agents of its own sandbox; overlaps with the waits of other tests
 	s := newSandbox(t, false)
 	want := totpAt(t)
 	home := s.gnupgHome()
@@ -352,6 +354,7 @@ func TestTamperedAndTwofishEntries(t *testing.T) {
 // gpg-agent as gpg does, the agent's pinentry-curses asks there, and
 // typing the passphrase gives the code.
 func TestPinentryOnUsersTerminal(t *testing.T) {
+	t.Parallel() // processes and agents of its own sandbox; overlaps with the waits of other tests
 	testkeys.Require(t, "pinentry-curses")
 	s := newSandbox(t, false)
 	s.addEntry("prot/alice", testkeys.Protected)
@@ -369,6 +372,7 @@ func TestPinentryOnUsersTerminal(t *testing.T) {
 // GPG_TTY naming one (a script started from a shell that exports it, as
 // pass's documentation asks), the pinentry asks on GPG_TTY's terminal.
 func TestPinentryOnGPGTTY(t *testing.T) {
+	t.Parallel() // processes and agents of its own sandbox; overlaps with the waits of other tests
 	testkeys.Require(t, "pinentry-curses")
 	s := newSandbox(t, false)
 	s.addEntry("prot/alice", testkeys.Protected)
