@@ -26,7 +26,7 @@ import (
 // Detached signatures for signed git commits (pass.signcommits): what
 // `gpg --detach-sign --armor -u SIGNER` writes, made in process with an
 // unprotected key file, or by gpg-agent (PKSIGN) for protected and
-// smartcard keys. The v4 signature packet is serialised here, because
+// smartcard keys and for brainpool curves, which Go cannot sign with. The v4 signature packet is serialised here, because
 // go-crypto cannot take signature values computed elsewhere (the agent's).
 
 // NoNativeSignError reports why [Client.Sign] could not make a signature
@@ -315,6 +315,15 @@ func signHash(pub *packet.PublicKey) (crypto.Hash, error) {
 			case elliptic.P521():
 				return crypto.SHA512, nil
 			}
+			// brainpool: signed by the agent only (no Go implementation)
+			switch hex.EncodeToString(f.oid) {
+			case "2b2403030208010107":
+				return crypto.SHA256, nil
+			case "2b240303020801010b":
+				return crypto.SHA384, nil
+			case "2b240303020801010d":
+				return crypto.SHA512, nil
+			}
 		}
 	}
 	return 0, noNativeSign(nil, "signing key %016X: algorithm %d or its curve", pub.KeyId, pub.PubKeyAlgo)
@@ -438,7 +447,13 @@ func (c *Client) signDigest(ctx context.Context, h *home, sk *signKey, hashAlgo 
 			return nil, noNativeSign(err, "key file for %016X", sk.pub.KeyId)
 		}
 		if kind == keyUnprotected {
-			return signWithKeyFile(s, sk.pub, hashAlgo, digest)
+			mpis, err := signWithKeyFile(s, sk.pub, hashAlgo, digest)
+			var ne *NoNativeSignError
+			if !errors.As(err, &ne) {
+				return mpis, err
+			}
+			// A curve Go cannot sign with (brainpool): the agent can.
+			c.tracef("gpgio: key file %X: %v; asking the agent", sk.grip, err)
 		}
 	}
 	return c.agentSign(ctx, sk, hashAlgo, digest)
@@ -651,8 +666,8 @@ func signKeyDescription(sk *signKey) string {
 	case packet.PubKeyAlgoECDSA:
 		algo = "ECDSA"
 		if f, err := readPubKeyFields(pub); err == nil {
-			if c := nistCurve(f.oid); c != nil {
-				bits = uint16(c.Params().BitSize)
+			if n := curveBits(f.oid); n > 0 {
+				bits = uint16(n)
 			}
 		}
 	case packet.PubKeyAlgoEdDSA:

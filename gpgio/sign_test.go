@@ -331,3 +331,105 @@ func FuzzParseSigVal(f *testing.F) {
 		}
 	})
 }
+
+// TestSignGeneratedKeys signs with every key type of the generated home:
+// RSA, Ed25519 and NIST P-256/384/521 from the key files, brainpool
+// through the agent (gpg verifies, with the hash gpg would pick); DSA keys
+// give a NoNativeSignError.
+func TestSignGeneratedKeys(t *testing.T) {
+	dir, keys := generatedHome(t)
+	native := map[string]packet.PublicKeyAlgorithm{"rsa": packet.PubKeyAlgoRSA, "cv25519": packet.PubKeyAlgoEdDSA,
+		"p256": packet.PubKeyAlgoECDSA, "p384": packet.PubKeyAlgoECDSA, "p521": packet.PubKeyAlgoECDSA,
+		"bp256": packet.PubKeyAlgoECDSA, "bp384": packet.PubKeyAlgoECDSA, "bp512": packet.PubKeyAlgoECDSA}
+	hashes := map[string]string{"p384": "SHA384", "p521": "SHA512", "bp384": "SHA384", "bp512": "SHA512"}
+	for _, k := range keys {
+		t.Run(k.name, func(t *testing.T) {
+			c := openTest(t, dir, Auto, func(o *Options) { o.GPG = "/nonexistent/gpg" })
+			sig, err := c.Sign(context.Background(), k.email, strings.NewReader(testCommit))
+			algo, ok := native[k.name]
+			if !ok {
+				var ne *NoNativeSignError
+				if !errors.As(err, &ne) {
+					t.Fatalf("Sign = %v, want a NoNativeSignError", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Sign = %v", err)
+			}
+			if got := gpgVerify(t, dir, []byte(testCommit), sig); got != k.fpr {
+				t.Errorf("signed by %s, want %s", got, k.fpr)
+			}
+			p, _ := packet.Read(dearmor(t, sig))
+			s, _ := p.(*packet.Signature)
+			want := "SHA256"
+			if h, ok := hashes[k.name]; ok {
+				want = h
+			}
+			if s == nil || s.PubKeyAlgo != algo || s.Hash.String() != strings.Replace(want, "SHA", "SHA-", 1) {
+				t.Errorf("signature %+v, want algorithm %d and %s", s, algo, want)
+			}
+		})
+	}
+}
+
+// TestSigningKeyFromSexpChecks: a key file whose secret does not belong to
+// the certificate's public key is refused.
+func TestSigningKeyFromSexpChecks(t *testing.T) {
+	home := testkeys.Home(t)
+	c := openTest(t, home, NativeOnly, nil)
+	kr, err := c.keyring()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pubOf := func(k testkeys.Key) *packet.PublicKey {
+		cands, err := kr.candidates(0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cd := range cands {
+			if fprHex(cd.primary) == k.Fpr {
+				return cd.primary
+			}
+		}
+		t.Fatalf("no key %s", k.Name)
+		return nil
+	}
+	fileOf := func(k testkeys.Key) *sexp {
+		b, err := os.ReadFile(filepath.Join(home, "private-keys-v1.d", k.Grip+".key"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, kind, err := parseKeyFile(b)
+		if err != nil || kind != keyUnprotected {
+			t.Fatalf("parseKeyFile(%s) = %v, %v", k.Name, kind, err)
+		}
+		return s
+	}
+	ed, p256, rsaKey := testkeys.Cv25519, testkeys.P256, testkeys.RSA
+	for _, k := range []testkeys.Key{ed, p256, rsaKey} {
+		if _, err := signingKeyFromSexp(fileOf(k), pubOf(k)); err != nil {
+			t.Errorf("%s: %v", k.Name, err)
+		}
+	}
+	for _, tt := range []struct{ file, pub testkeys.Key }{{ed, p256}, {p256, ed}, {rsaKey, ed}, {ed, rsaKey}} {
+		if _, err := signingKeyFromSexp(fileOf(tt.file), pubOf(tt.pub)); err == nil {
+			t.Errorf("%s key file accepted for the %s certificate", tt.file.Name, tt.pub.Name)
+		}
+	}
+	// The right q with another d.
+	s := fileOf(ed)
+	d := s.list[1].sub("d").list[1]
+	d.atom = append([]byte(nil), d.atom...)
+	d.atom[5] ^= 1
+	if _, err := signingKeyFromSexp(s, pubOf(ed)); err == nil || !strings.Contains(err.Error(), "does not match") {
+		t.Errorf("ed25519 with a wrong d: %v", err)
+	}
+	s = fileOf(p256)
+	d = s.list[1].sub("d").list[1]
+	d.atom = append([]byte(nil), d.atom...)
+	d.atom[5] ^= 1
+	if _, err := signingKeyFromSexp(s, pubOf(p256)); err == nil || !strings.Contains(err.Error(), "does not match") {
+		t.Errorf("p256 with a wrong d: %v", err)
+	}
+}
