@@ -4,7 +4,6 @@ package app
 // subcommand other than `otp`, passotp replaces itself with the real pass.
 
 import (
-	"debug/buildinfo"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,8 +81,8 @@ func isPassotp(p, self string) bool {
 			return true
 		}
 	}
-	bi, err := buildinfo.ReadFile(r)
-	return err == nil && (bi.Main.Path == modulePath || strings.HasPrefix(bi.Path, modulePath+"/"))
+	path, mainPath, ok := goBinaryPaths(r) // gobinary.go: no debug/buildinfo
+	return ok && (mainPath == modulePath || strings.HasPrefix(path, modulePath+"/"))
 }
 
 // isExecutableFile reports whether p is a regular file with an execute bit.
