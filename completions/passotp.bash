@@ -154,11 +154,11 @@ _passotp_entries() {
 # _passotp_flags COMMAND: the options of COMMAND.
 _passotp_flags() {
 	case $1 in
-	code|show) echo "-c --clip -q --quiet --fresh --min-remaining --json --line --label" ;;
-	insert|add) echo "-f --force -e --echo -s --secret -i --issuer -a --account -p --path" ;;
-	append) echo "-f --force -e --echo -s --secret -i --issuer -a --account" ;;
-	uri) echo "-c --clip -q --qrcode --line --label" ;;
-	ls) echo "--codes" ;;
+	code|show) echo "-c --clip -q --quiet --fresh --min-remaining --json --line --label --store" ;;
+	insert|add) echo "-f --force -e --echo -s --secret -i --issuer -a --account -p --path --store" ;;
+	append) echo "-f --force -e --echo -s --secret -i --issuer -a --account --store" ;;
+	uri) echo "-c --clip -q --qrcode --line --label --store" ;;
+	ls) echo "--codes --store" ;;
 	validate) echo "" ;;
 	help) echo "" ;;
 	version) echo "" ;;
@@ -172,13 +172,18 @@ _passotp_argflag() {
 	code:--min-remaining) echo min-remaining ;;
 	code:--line) echo line ;;
 	code:--label) echo label ;;
+	code:--store) echo store ;;
 	insert:-i|insert:--issuer) echo issuer ;;
 	insert:-a|insert:--account) echo account ;;
 	insert:-p|insert:--path) echo path ;;
+	insert:--store) echo store ;;
 	append:-i|append:--issuer) echo issuer ;;
 	append:-a|append:--account) echo account ;;
+	append:--store) echo store ;;
 	uri:--line) echo line ;;
 	uri:--label) echo label ;;
+	uri:--store) echo store ;;
+	ls:--store) echo store ;;
 	esac
 }
 

@@ -153,9 +153,8 @@ func Main(args []string, stdin *os.File, stdout, stderr io.Writer, environ []str
 		return a.report(err)
 	}
 	defer a.Crypto.Close()
-	if err := a.selectStores(); err != nil {
-		return a.report(err)
-	}
+	// The store kind is chosen when a command starts (stores.go), after
+	// its --store option is parsed.
 	defer a.closeStores()
 	return a.report(a.run(context.Background(), rest))
 }

@@ -34,7 +34,8 @@ type getoptResult struct {
 // first operand ends the options), `--` ends the options, `-` alone is an
 // operand, short options group (`-fe`) and take attached or separate
 // arguments (`-iACME`, `-i ACME`), long options take `=value` or the next
-// word and may be abbreviated to an unambiguous prefix. Every bad option is
+// word and may be abbreviated to an unambiguous prefix (among pass-otp's
+// options first: [preferPassOTP]). Every bad option is
 // reported and parsing goes on, as getopt does.
 func getopt(args []string, specs []optSpec, posixly bool) getoptResult {
 	var r getoptResult
@@ -81,6 +82,9 @@ func (r *getoptResult) long(args []string, i int, specs []optSpec) int {
 			matches = append(matches, s)
 		}
 	}
+	if found == nil && len(matches) > 1 {
+		matches = preferPassOTP(matches)
+	}
 	if found == nil {
 		switch len(matches) {
 		case 0:
@@ -111,6 +115,24 @@ func (r *getoptResult) long(args []string, i int, specs []optSpec) int {
 		r.opts = append(r.opts, optValue{found, ""})
 	}
 	return i
+}
+
+// preferPassOTP keeps, of the options an abbreviation fits, only
+// pass-otp's own (compat §4.2) when there is one: passotp's additions
+// never make an abbreviation pass-otp accepts ambiguous (`insert --s` is
+// still --secret, not --secret or --store), nor change what an ambiguous
+// one lists. Without a pass-otp option among them, matches is unchanged.
+func preferPassOTP(matches []*optSpec) []*optSpec {
+	var own []*optSpec
+	for _, m := range matches {
+		if passOTPOptions[m.long] {
+			own = append(own, m)
+		}
+	}
+	if len(own) == 0 {
+		return matches
+	}
+	return own
 }
 
 // short handles args[i], a cluster of short options, and returns the index

@@ -217,3 +217,61 @@ func FuzzGetopt(f *testing.F) {
 		}
 	})
 }
+
+// TestGetoptPassOTPFirst checks [preferPassOTP]: an abbreviation that fits
+// one of pass-otp's options and one of passotp's means pass-otp's, so
+// passotp's additions (--store, --line, ...) never change what a pass-otp
+// command line means; among passotp's own options the usual rules apply.
+func TestGetoptPassOTPFirst(t *testing.T) {
+	store := optSpec{long: "store", hasArg: true}
+	insert := append(append([]optSpec(nil), insertSpecs...), store)
+	code := append(append([]optSpec(nil), codeSpecs...), optSpec{long: "line", hasArg: true}, optSpec{long: "label", hasArg: true}, store)
+	tests := []struct {
+		name  string
+		specs []optSpec
+		args  []string
+		opts  []string
+		errs  []string
+	}{
+		{name: "s is secret", specs: insert, args: []string{"--s"}, opts: []string{"secret="}},
+		{name: "se is secret", specs: insert, args: []string{"--se"}, opts: []string{"secret="}},
+		{name: "st is store", specs: insert, args: []string{"--st=gopass"}, opts: []string{"store=gopass"}},
+		{name: "full store", specs: insert, args: []string{"--store", "pass"}, opts: []string{"store=pass"}},
+		{name: "empty name lists pass-otp's", specs: insert, args: []string{"--=x"},
+			errs: []string{"option '--=x' is ambiguous; possibilities: '--force' '--echo' '--secret' '--issuer' '--account' '--path'"}},
+		{name: "s is store in code", specs: code, args: []string{"--s=gopass"}, opts: []string{"store=gopass"}},
+		{name: "passotp's own stay ambiguous", specs: code, args: []string{"--l=1"},
+			errs: []string{"option '--l=1' is ambiguous; possibilities: '--line' '--label'"}},
+		{name: "unknown", specs: code, args: []string{"--sx"}, errs: []string{"unrecognized option '--sx'"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts, _, errs := render(getopt(tt.args, tt.specs, false))
+			if !reflect.DeepEqual(opts, tt.opts) || !reflect.DeepEqual(errs, tt.errs) {
+				t.Errorf("getopt(%q) = %q %q, want %q %q", tt.args, opts, errs, tt.opts, tt.errs)
+			}
+		})
+	}
+}
+
+// TestStoreFlagEverywhere checks that every command that reads or writes a
+// store takes --store (long only) and the others do not.
+func TestStoreFlagEverywhere(t *testing.T) {
+	want := map[string]bool{cmdCode: true, cmdInsert: true, cmdAppend: true, cmdURI: true, cmdLs: true}
+	for _, c := range NewCLI().Commands {
+		var got *optSpec
+		for _, s := range specs(c) {
+			if s.long == flagStore {
+				got = &s
+			}
+		}
+		switch {
+		case got == nil && want[c.Name]:
+			t.Errorf("%s has no --%s", c.Name, flagStore)
+		case got != nil && !want[c.Name]:
+			t.Errorf("%s has --%s", c.Name, flagStore)
+		case got != nil && (got.short != 0 || !got.hasArg):
+			t.Errorf("%s: --%s is %+v, want long only with an argument", c.Name, flagStore, *got)
+		}
+	}
+}

@@ -40,7 +40,16 @@ const (
 	flagPath         = "path"
 	flagQRCode       = "qrcode"
 	flagCodes        = "codes" // ls.go (issue 6)
+	flagStore        = "store" // stores.go (issue 6)
 )
+
+// passOTPOptions are pass-otp's own long options (compat §4.2). An
+// abbreviation that fits one of them and one of passotp's additions means
+// pass-otp's (args.go, [preferPassOTP]).
+var passOTPOptions = map[string]bool{
+	flagClip: true, flagQuiet: true, flagForce: true, flagEcho: true, flagSecret: true,
+	flagIssuer: true, flagAccount: true, flagPath: true, flagQRCode: true,
+}
 
 // NewCLI returns passotp's command tree: every command, flag, usage and
 // description. It is what the man page and completion generators render.
@@ -55,6 +64,9 @@ func (a *App) newCLI() *cli.App {
 	// --line/--label (selector.go): several OTPs in one entry.
 	lineFlag := &cli.StringFlag{Name: flagLine, Usage: "use the OTP on line `N` of the entry instead of the first"}
 	labelFlag := &cli.StringFlag{Name: flagLabel, Usage: "use the OTP whose label, issuer or account is `LABEL`"}
+	// --store (stores.go): the store family, for every command that reads
+	// or writes a store. Long only: pass-otp's short letters stay free.
+	storeFlag := &cli.StringFlag{Name: flagStore, Usage: "choose the store family `KIND`: pass, gopass (names resolved through gopass's mounts) or passage; wins over PASSOTP_STORE"}
 	return &cli.App{
 		Name:  "passotp",
 		Usage: "a fast and safe drop-in replacement for pass otp",
@@ -90,7 +102,7 @@ func (a *App) newCLI() *cli.App {
 					&cli.StringFlag{Name: flagMinRemaining, Usage: "wait for the next code if fewer than `SECONDS` remain (also PASSOTP_MIN_REMAINING)"},
 					&cli.BoolFlag{Name: flagJSON, Usage: "print a JSON object with the code, seconds remaining, period, digits, type and name"},
 					&cli.StringFlag{Name: flagAt, Usage: "compute the code for `UNIX_SECONDS` instead of now (for tests)", Hidden: true},
-					lineFlag, labelFlag,
+					lineFlag, labelFlag, storeFlag,
 				},
 				Action: a.codeAction,
 			},
@@ -110,6 +122,7 @@ func (a *App) newCLI() *cli.App {
 					&cli.StringFlag{Name: flagIssuer, Aliases: []string{"i"}, Usage: "the `issuer` for --secret"},
 					&cli.StringFlag{Name: flagAccount, Aliases: []string{"a"}, Usage: "the `account` for --secret"},
 					&cli.StringFlag{Name: flagPath, Aliases: []string{"p"}, Usage: "store under `path-name`/ when pass-name is derived from the URI"},
+					storeFlag,
 				},
 				Action: a.insertAction,
 			},
@@ -126,6 +139,7 @@ func (a *App) newCLI() *cli.App {
 					&cli.BoolFlag{Name: flagSecret, Aliases: []string{"s"}, Usage: "read a base32 secret and build a TOTP URI (needs --issuer or --account)"},
 					&cli.StringFlag{Name: flagIssuer, Aliases: []string{"i"}, Usage: "the `issuer` for --secret"},
 					&cli.StringFlag{Name: flagAccount, Aliases: []string{"a"}, Usage: "the `account` for --secret"},
+					storeFlag,
 				},
 				Action: a.appendAction,
 			},
@@ -139,7 +153,7 @@ func (a *App) newCLI() *cli.App {
 				Flags: []cli.Flag{
 					clip,
 					&cli.BoolFlag{Name: flagQRCode, Aliases: []string{"q"}, Usage: "display a QR code (--clip wins if both are given)"},
-					lineFlag, labelFlag,
+					lineFlag, labelFlag, storeFlag,
 				},
 				Action: a.uriAction,
 			},
@@ -147,13 +161,15 @@ func (a *App) newCLI() *cli.App {
 				Name:      cmdLs,
 				Usage:     "List the entries that hold OTP data",
 				ArgsUsage: "[subfolder]",
-				Description: "List, sorted, the entries (below subfolder, if given) that hold an otpauth:// line,\n" +
-					"decrypting them in parallel. With --codes a TOTP entry is followed by a tab, its\n" +
-					"current code, a tab and the seconds left (for example 17s); a HOTP entry by a tab\n" +
-					"and the word hotp (its counter is not advanced). ls never writes.",
+				Description: "List, sorted, the entries (below subfolder, if given) that hold OTP data: an\n" +
+					"otpauth:// line, or gopass's otpauth:, totp: or hotp: key; they are decrypted in\n" +
+					"parallel. With --codes a TOTP entry is followed by a tab, its current code, a tab\n" +
+					"and the seconds left (for example 17s); a HOTP entry by a tab and the word hotp (its\n" +
+					"counter is not advanced). ls never writes.",
 				HideHelp: true,
 				Flags: []cli.Flag{
 					&cli.BoolFlag{Name: flagCodes, Usage: "print each entry's current code and its seconds left"},
+					storeFlag,
 				},
 				Action: a.lsAction,
 			},
@@ -216,6 +232,9 @@ type codeFlags interface {
 
 // code runs the code command for name with the flags c.
 func (a *App) code(ctx context.Context, c codeFlags, name string) error {
+	if err := a.useStore(c); err != nil {
+		return err
+	}
 	o := CodeOptions{
 		Clip:  c.Bool(flagClip),
 		Quiet: c.Bool(flagQuiet),
@@ -264,6 +283,9 @@ func (a *App) insertAction(c *cli.Context) error {
 		Force: c.Bool(flagForce), Echo: c.Bool(flagEcho), Secret: c.Bool(flagSecret),
 		Issuer: c.String(flagIssuer), Account: c.String(flagAccount), Path: c.String(flagPath),
 	}
+	if err := a.useStore(c); err != nil {
+		return err
+	}
 	return a.runInsert(c.Context, o, c.Args().Slice())
 }
 
@@ -272,10 +294,16 @@ func (a *App) appendAction(c *cli.Context) error {
 		Force: c.Bool(flagForce), Echo: c.Bool(flagEcho), Secret: c.Bool(flagSecret),
 		Issuer: c.String(flagIssuer), Account: c.String(flagAccount),
 	}
+	if err := a.useStore(c); err != nil {
+		return err
+	}
 	return a.runAppend(c.Context, o, trimSlash(c.Args().First()))
 }
 
 func (a *App) uriAction(c *cli.Context) error {
+	if err := a.useStore(c); err != nil {
+		return err
+	}
 	if err := a.setSelector(c.String(flagLine), c.String(flagLabel)); err != nil {
 		return err
 	}
@@ -283,6 +311,9 @@ func (a *App) uriAction(c *cli.Context) error {
 }
 
 func (a *App) lsAction(c *cli.Context) error {
+	if err := a.useStore(c); err != nil {
+		return err
+	}
 	return a.runLs(c.Context, lsOptions{Codes: c.Bool(flagCodes)}, c.Args().First())
 }
 

@@ -66,6 +66,10 @@ const helpText = `Usage:
     $D validate uri
         Test if the given URI is a valid OTP key URI.
 
+    code, insert, append, uri and ls also accept --store kind to choose
+    the store: pass, gopass (names through gopass's mounts) or passage.
+    It wins over PASSOTP_STORE.
+
 More information may be found in the passotp(1) man page.
 `
 

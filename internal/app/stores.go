@@ -6,21 +6,25 @@ package app
 //   - pass: PREFIX from PASSWORD_STORE_DIR (app.go), .gpg entries, gpgio.
 //   - passage: when argv[0] is `passage` (e.g. `exec -a passage passotp`
 //     from a passage extension shim), PASSAGE_DIR is set (and neither
-//     PASSWORD_STORE_DIR is set nor passotp runs as pass), or
-//     PASSOTP_STORE=passage. The store is $PASSAGE_DIR (~/.passage/store),
+//     PASSWORD_STORE_DIR is set nor passotp runs as pass), or with
+//     --store=passage / PASSOTP_STORE=passage. The store is $PASSAGE_DIR (~/.passage/store),
 //     entries NAME.age, recipients from PASSAGE_RECIPIENTS_FILE,
 //     PASSAGE_RECIPIENTS, the nearest .age-recipients, else the identities
 //     themselves; decryption with $PASSAGE_IDENTITIES_FILE.
 //   - gopass: when passotp is run directly (not as `pass otp`), no
-//     PASSWORD_STORE_DIR is set and a gopass configuration exists, or
-//     PASSOTP_STORE=gopass. NAME is resolved through gopass's mounts
+//     PASSWORD_STORE_DIR is set and a gopass configuration exists, or with
+//     --store=gopass / PASSOTP_STORE=gopass. NAME is resolved through gopass's mounts
 //     (longest mount point wins) to a store directory and a name inside it;
 //     a store with .age-recipients (and no .gpg-id) uses age with gopass's
 //     keyring (GOPASS_AGE_PASSWORD, else a passphrase prompt on the tty).
-//   - PASSOTP_STORE=pass forces pass semantics.
+//   - --store=pass / PASSOTP_STORE=pass forces pass semantics.
 //
-// Invoked as `pass otp`, passotp keeps pass's semantics unless
-// PASSOTP_STORE says otherwise: pass has no mounts.
+// The option --store=KIND of the commands that use a store (code, insert,
+// append, uri, ls) wins over PASSOTP_STORE; either one turns the guessing
+// above off. Invoked as `pass otp`, passotp keeps pass's semantics unless
+// one of them says otherwise: pass has no mounts. The choice is made when
+// a command starts ([App.useStore]), once its options are known; help,
+// version and validate use no store and make none.
 
 import (
 	"bufio"
@@ -80,20 +84,47 @@ type storeSet struct {
 	sel otp.Selector // --line / --label (selector.go)
 }
 
-// selectStores runs after setup: it decides the store kind and, for
+// storeKindError is a --store value that names no store family.
+type storeKindError struct{ value string }
+
+func (e *storeKindError) Error() string { return "bad value for --" + flagStore }
+
+// Message is the line printed for it, worded like the other bad option
+// values (`--min-remaining abc`): no usage line.
+func (e *storeKindError) Message() string {
+	return "Error: --" + flagStore + " wants pass, gopass or passage, not '" + e.value + "'."
+}
+
+// useStore makes the store choice for a command with the flags c: its
+// --store option if given (even empty), else PASSOTP_STORE, else the
+// guess of [App.selectStores].
+func (a *App) useStore(c codeFlags) error {
+	if c.IsSet(flagStore) {
+		return a.selectStores(c.String(flagStore), true)
+	}
+	return a.selectStores("", false)
+}
+
+// selectStores runs after setup, before a command touches a store: it
+// decides the store kind (flag, when given, is the --store value) and, for
 // passage, replaces the store and the crypto. For gopass nothing is opened
 // until a name is routed.
-func (a *App) selectStores() error {
+func (a *App) selectStores(flag string, given bool) error {
 	a.stores.gpg = a.Crypto
 	kind := kindPass
-	forced := a.Getenv("PASSOTP_STORE")
-	switch forced {
-	case "pass":
-	case "gopass":
+	source, forced := "PASSOTP_STORE", a.Getenv("PASSOTP_STORE")
+	if given {
+		source, forced = "--"+flagStore, flag
+	}
+	switch {
+	case forced == "pass":
+	case forced == "gopass":
 		kind = kindGopass
-	case "passage":
+	case forced == "passage":
 		kind = kindPassage
-	case "":
+	case given:
+		return &storeKindError{value: flag}
+	case forced == "":
 		switch {
 		case a.Prog == "passage" || (a.Prog != "pass" && a.Getenv("PASSAGE_DIR") != "" && a.Getenv("PASSWORD_STORE_DIR") == ""):
 			kind = kindPassage
@@ -126,7 +157,7 @@ func (a *App) selectStores() error {
 		cfg, err := storeconf.LoadGopass(storeconf.Options{Env: a.Environ})
 		if err != nil {
 			if errors.Is(err, storeconf.ErrNoConfig) {
-				return fmt.Errorf("PASSOTP_STORE=gopass: %w", err)
+				return fmt.Errorf("%s=gopass: %w", source, err)
 			}
 			return err
 		}

@@ -33,7 +33,7 @@ func TestFishCompletion(t *testing.T) {
 		{"passotp ins", []string{"insert"}},
 		{"passotp insert --p", []string{"--path"}},
 		{"passotp insert -p ", []string{"ACME Co/", "arn:aws:iam::123456789012:mfa/", "arn:aws:iam::123456789012:mfa/div/", "dir/"}},
-		{"passotp uri -", []string{"-c", "-q", "--clip", "--qrcode", "--line", "--label"}},
+		{"passotp uri -", []string{"-c", "-q", "--clip", "--qrcode", "--line", "--label", "--store"}},
 		{"passotp validate ", nil},
 		{"passotp .ext", nil}, // .extensions, .git, .gpg-id are never offered
 	} {
@@ -78,7 +78,7 @@ func TestFishPassCompletion(t *testing.T) {
 	}{
 		{"pass otp arn:aws", []string{"arn:aws:iam::123456789012:mfa/alice", "arn:aws:iam::123456789012:mfa/div/bob"}},
 		{"pass otp ins", []string{"insert"}},
-		{"pass otp uri -", []string{"-c", "-q", "--clip", "--qrcode", "--line", "--label"}},
+		{"pass otp uri -", []string{"-c", "-q", "--clip", "--qrcode", "--line", "--label", "--store"}},
 		{"pass otp validate ", nil},
 		// pass's own commands are untouched: insert has -m, not --issuer.
 		{"pass insert --i", nil},
