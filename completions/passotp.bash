@@ -219,6 +219,7 @@ _passotp_complete() {
 	if ((cword - 1 >= first)); then
 		case $(_passotp_argflag "$cmd" "$prev") in
 		path) _passotp_entries "$cur" folders; return 0 ;;
+		store) _passotp_reply "$cur" pass gopass passage; return 0 ;;
 		"") ;;
 		*) return 0 ;;
 		esac

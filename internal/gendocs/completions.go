@@ -11,6 +11,10 @@ import (
 //go:embed all:templates
 var templates embed.FS
 
+// storeKinds are the values of --store (internal/app/stores.go), offered
+// as its completions.
+const storeKinds = "pass gopass passage"
+
 // Bash returns the bash completion script (completions/passotp.bash).
 func Bash(m Model) ([]byte, error) {
 	type bashCommand struct {
@@ -22,7 +26,9 @@ func Bash(m Model) ([]byte, error) {
 		Commands     []bashCommand
 		ArgCases     []argCase
 		CommandWords string
+		StoreKinds   string
 	}
+	data.StoreKinds = storeKinds
 	var words []string
 	for _, c := range m.Commands {
 		var fw []string
@@ -79,9 +85,12 @@ func zshSpec(f Flag) string {
 	action := ""
 	if f.Arg != "" {
 		action = ":" + zshQuote(f.Arg) + ":"
-		if f.Long == "path" {
+		switch f.Long {
+		case "path":
 			action += "_passotp_folders"
-		} else {
+		case "store":
+			action += "(" + storeKinds + ")"
+		default:
 			action += " "
 		}
 	}
@@ -158,6 +167,8 @@ func fish(m Model, prog, needs, base, header string) ([]byte, error) {
 			switch {
 			case f.Long == "path":
 				b.WriteString(" -x -a '(__passotp_folders)'")
+			case f.Long == "store":
+				b.WriteString(" -x -a '" + storeKinds + "'")
 			case f.Arg != "":
 				b.WriteString(" -x")
 			}

@@ -151,6 +151,8 @@ var completionCases = []struct {
 	{"uri flags", "uri -", []string{"uri", "-"}, []string{"-c", "--clip", "-q", "--qrcode", "--line", "--label", "--store"}},
 	{"show is code", "show arn:aws", []string{"show", "arn", ":", "aws"}, []string{"aws:iam::123456789012:mfa/"}},
 	{"validate takes a URI", "validate ", []string{"validate", ""}, nil},
+	{"store kinds", "--store g", []string{"--store", "g"}, []string{"gopass"}},
+	{"ls store kinds", "ls --store ", []string{"ls", "--store", ""}, []string{"pass", "gopass", "passage"}},
 }
 
 func TestBashCompletionStandalone(t *testing.T) {

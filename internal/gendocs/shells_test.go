@@ -35,6 +35,7 @@ func TestFishCompletion(t *testing.T) {
 		{"passotp insert -p ", []string{"ACME Co/", "arn:aws:iam::123456789012:mfa/", "arn:aws:iam::123456789012:mfa/div/", "dir/"}},
 		{"passotp uri -", []string{"-c", "-q", "--clip", "--qrcode", "--line", "--label", "--store"}},
 		{"passotp validate ", nil},
+		{"passotp ls --store p", []string{"pass", "passage"}},
 		{"passotp .ext", nil}, // .extensions, .git, .gpg-id are never offered
 	} {
 		t.Run(tc.line, func(t *testing.T) {
@@ -80,6 +81,7 @@ func TestFishPassCompletion(t *testing.T) {
 		{"pass otp ins", []string{"insert"}},
 		{"pass otp uri -", []string{"-c", "-q", "--clip", "--qrcode", "--line", "--label", "--store"}},
 		{"pass otp validate ", nil},
+		{"pass otp --store ", []string{"pass", "gopass", "passage"}},
 		// pass's own commands are untouched: insert has -m, not --issuer.
 		{"pass insert --i", nil},
 		{"pass insert --m", []string{"--multiline"}},
@@ -129,6 +131,7 @@ func TestZshCompletion(t *testing.T) {
 		{`passotp show pl\t`, "plain", "show plain"},
 		{`passotp ins\t`, "insert", "insert"},
 		{`passotp uri --q\t`, "qrcode", "uri --qrcode"},
+		{`passotp ls --store gop\t`, "gopass", "ls --store gopass"},
 	}
 	script := `set timeout 20
 spawn -noecho zsh -f -i
