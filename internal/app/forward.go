@@ -4,6 +4,7 @@ package app
 // subcommand other than `otp`, passotp replaces itself with the real pass.
 
 import (
+	"debug/buildinfo"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,8 +82,8 @@ func isPassotp(p, self string) bool {
 			return true
 		}
 	}
-	path, mainPath, ok := goBinaryPaths(r) // gobinary.go: no debug/buildinfo
-	return ok && (mainPath == modulePath || strings.HasPrefix(path, modulePath+"/"))
+	bi, err := buildinfo.ReadFile(r)
+	return err == nil && (bi.Main.Path == modulePath || strings.HasPrefix(bi.Path, modulePath+"/"))
 }
 
 // isExecutableFile reports whether p is a regular file with an execute bit.
