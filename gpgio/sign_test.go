@@ -433,3 +433,27 @@ func TestSigningKeyFromSexpChecks(t *testing.T) {
 		t.Errorf("p256 with a wrong d: %v", err)
 	}
 }
+
+// BenchmarkSign: one commit signature from a key file and through the
+// agent (unprotected keys), Ed25519 and RSA-3072.
+func BenchmarkSign(b *testing.B) {
+	testkeys.RequireGPG(b)
+	home := testkeys.Home(b)
+	for _, agent := range []bool{false, true} {
+		for _, k := range []testkeys.Key{testkeys.Cv25519, testkeys.RSA} {
+			name := "KeyFile" + k.Name
+			if agent {
+				name = "Agent" + k.Name
+			}
+			b.Run(name, func(b *testing.B) {
+				c := openTest(b, home, NativeOnly, nil)
+				c.agentOnly = agent
+				for i := 0; i < b.N; i++ {
+					if _, err := c.Sign(context.Background(), k.Fpr, strings.NewReader(testCommit)); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
