@@ -3,7 +3,9 @@ package gpgio
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -455,5 +457,107 @@ func BenchmarkSign(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// TestSignSmartcardStub: with a smartcard stub as the key file, Sign asks
+// the agent with gpg's exchange (HAVEKEY, KEYINFO, SIGKEY, SETKEYDESC,
+// SETHASH 8 <digest>, PKSIGN) and turns the card's (sig-val (rsa (s …)))
+// into a signature gpg verifies. Agent errors before PKSIGN leave the
+// signature to gpg (NoNativeSignError); a bad passphrase or another error
+// after PKSIGN does not.
+func TestSignSmartcardStub(t *testing.T) {
+	testkeys.RequireGPG(t)
+	dir := testkeys.Home(t)
+	now := time.Now().Truncate(time.Second)
+	grip := testkeys.RSA.Grip
+
+	// The card's answer, computed with the real key file before the stub
+	// replaces it.
+	c0 := openTest(t, dir, NativeOnly, func(o *Options) { o.Now = func() time.Time { return now } })
+	h, _ := c0.home()
+	kr, err := c0.keyring()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sk, err := resolveSigner(context.Background(), h, kr, testkeys.RSA.Fpr, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest := sigDigest(crypto.SHA256, []byte(testCommit), sigHashedPart(sk.pub, crypto.SHA256, now))
+	b, err := os.ReadFile(filepath.Join(dir, "private-keys-v1.d", grip+".key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _, err := parseKeyFile(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mpis, err := signWithKeyFile(s, sk.pub, crypto.SHA256, digest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sigval := append([]byte(fmt.Sprintf("(7:sig-val(3:rsa(1:s%d:", len(mpis[0]))), mpis[0]...)
+	sigval = append(sigval, ")))\x00"...)
+	var result strings.Builder
+	for _, l := range escapeDataLines(sigval) {
+		result.WriteString("D " + l + "\n")
+	}
+	result.WriteString("OK\n")
+
+	stub, err := os.ReadFile("testdata/keys/shadowed.extended.key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "private-keys-v1.d", grip+".key"), stub, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	head := []step{
+		{"HAVEKEY " + grip, "OK\n"},
+		{"KEYINFO " + grip, "S KEYINFO " + grip + " T D2760001240102000005000011730000 OPENPGP.1 - - - - -\nOK\n"},
+		{"SIGKEY " + grip, "OK\n"},
+		{"SETKEYDESC " + percentPlusEscape(signKeyDescription(sk)), "OK\n"},
+		{fmt.Sprintf("SETHASH 8 %X", digest), "OK\n"},
+	}
+	tests := []struct {
+		name     string
+		steps    []step
+		ok       bool
+		noNative bool
+		is       error
+	}{
+		{"card signs", append(head[:len(head):len(head)], step{"PKSIGN", result.String()}), true, false, nil},
+		{"agent lacks the key", []step{{"HAVEKEY " + grip, "ERR 67108881 No secret key <gpg-agent>\n"}}, false, true, ErrNoSecretKey},
+		{"SIGKEY refused", append(head[:2:2], step{"SIGKEY " + grip, "ERR 67108924 Invalid ID <gpg-agent>\n"}), false, true, nil},
+		{"bad PIN", append(head[:len(head):len(head)], step{"PKSIGN", "ERR 67108875 Bad passphrase <gpg-agent>\n"}), false, false, ErrBadPassphrase},
+		{"card error after PKSIGN", append(head[:len(head):len(head)], step{"PKSIGN", "ERR 100663404 Card error <SCD>\n"}), false, false, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, errc := fakeServer(t, tt.steps)
+			c := openTest(t, dir, Auto, func(o *Options) {
+				o.Now = func() time.Time { return now }
+				o.Env = []string{"PATH=/nonexistent", "HOME=/nonexistent"}
+			})
+			c.agent = &agentConn{a: a}
+			sig, err := c.Sign(context.Background(), testkeys.RSA.Fpr, strings.NewReader(testCommit))
+			a.conn.Close()
+			if rerr := <-errc; rerr != nil {
+				t.Errorf("replay: %v", rerr)
+			}
+			if tt.ok {
+				if err != nil {
+					t.Fatalf("Sign = %v", err)
+				}
+				if got := gpgVerify(t, dir, []byte(testCommit), sig); got != testkeys.RSA.Fpr {
+					t.Errorf("signed by %s", got)
+				}
+				return
+			}
+			var ne *NoNativeSignError
+			if err == nil || errors.As(err, &ne) != tt.noNative || (tt.is != nil && !errors.Is(err, tt.is)) {
+				t.Errorf("Sign = %v; want an error (NoNativeSignError %v, is %v)", err, tt.noNative, tt.is)
+			}
+		})
 	}
 }
