@@ -561,3 +561,40 @@ func TestSignSmartcardStub(t *testing.T) {
 		})
 	}
 }
+
+// TestSignWithSigningSubkey: a certify-only primary with a signing subkey
+// signs with the subkey, as gpg -u does; "!" on the primary refuses.
+func TestSignWithSigningSubkey(t *testing.T) {
+	testkeys.RequireGPG(t)
+	home := testkeys.EmptyHome(t)
+	const uid = "Sub Signer <subsign@keys.test>"
+	testkeys.GPG(t, home, nil, "--pinentry-mode", "loopback", "--passphrase", "",
+		"--quick-gen-key", uid, "ed25519", "cert", "never")
+	fpr := testkeys.Fingerprint(t, home, uid)
+	testkeys.GPG(t, home, nil, "--pinentry-mode", "loopback", "--passphrase", "",
+		"--quick-add-key", fpr, "ed25519", "sign", "never")
+	var subFpr string
+	out := testkeys.GPG(t, home, nil, "--with-colons", "--list-keys", fpr)
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Split(line, ":"); len(f) > 9 && f[0] == "fpr" && f[9] != fpr {
+			subFpr = f[9]
+		}
+	}
+	c := openTest(t, home, NativeOnly, nil)
+	sig, err := c.Sign(context.Background(), "subsign@keys.test", strings.NewReader(testCommit))
+	if err != nil {
+		t.Fatalf("Sign = %v", err)
+	}
+	if got := gpgVerify(t, home, []byte(testCommit), sig); got != fpr {
+		t.Errorf("primary %s, want %s", got, fpr)
+	}
+	p, _ := packet.Read(dearmor(t, sig))
+	if s, ok := p.(*packet.Signature); !ok || !strings.EqualFold(fprHex(&packet.PublicKey{Fingerprint: s.IssuerFingerprint}), subFpr) {
+		t.Errorf("issuer = %v, want the signing subkey %s", p, subFpr)
+	}
+	_, err = c.Sign(context.Background(), fpr+"!", strings.NewReader(testCommit))
+	var ne *NoNativeSignError
+	if !errors.As(err, &ne) {
+		t.Errorf("Sign(certify-only primary!) = %v, want a NoNativeSignError", err)
+	}
+}
