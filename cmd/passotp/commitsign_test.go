@@ -10,7 +10,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -59,6 +61,32 @@ func TestSignedCommitThroughAgent(t *testing.T) {
 		if want := "G\n" + testkeys.Protected.Fpr + "\nAdd OTP secret for agent/signed to store.\n"; got != want {
 			t.Errorf("git log = %q, want %q", got, want)
 		}
+
+		// A HOTP increment of an entry for the protected key: one agent
+		// connection decrypts, then signs (RESET in between).
+		presetPassphraseBin(t, s, testkeys.Protected.SubGrip)
+		if err := os.MkdirAll(filepath.Join(s.store, "prot"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(s.store, "prot", ".gpg-id"), []byte(testkeys.Protected.Fpr+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		hotp := "otpauth://hotp/ACME:h?secret=" + rfcSecret + "&counter=0\n"
+		if _, errs, err := runStdin(t, s.bin, env, hotp, "insert", "prot/h"); err != nil || errs != "" {
+			t.Fatalf("insert prot/h: %v, stderr %q", err, errs)
+		}
+		out, errs, err = runStdin(t, s.bin, env, "", "prot/h")
+		if want := hotpCodes(t, 1, 1)[0] + "\n"; err != nil || out != want || errs != "" {
+			t.Fatalf("HOTP code: %v, stdout %q, stderr %q; want %q", err, out, errs, want)
+		}
+		if c := calls(log); c != "" {
+			t.Fatalf("gpg programs ran: %q", c)
+		}
+		s.mustRun("", "git", "-C", s.store, "verify-commit", "HEAD")
+		got = s.mustRun("", "git", "-C", s.store, "log", "-2", "--format=%G? %GF %s")
+		if want := "G " + testkeys.Protected.Fpr + " Increment HOTP counter for prot/h.\nG " + testkeys.Protected.Fpr + " Add OTP secret for prot/h to store.\n"; got != want {
+			t.Errorf("git log = %q, want %q", got, want)
+		}
 	})
 
 	t.Run("locked, no terminal", func(t *testing.T) {
@@ -78,7 +106,7 @@ func TestSignedCommitThroughAgent(t *testing.T) {
 		if after := s.mustRun("", "git", "-C", s.store, "rev-parse", "HEAD"); after != before {
 			t.Errorf("a commit was made: %s -> %s", before, after)
 		}
-		if st := s.mustRun("", "git", "-C", s.store, "status", "--porcelain"); st != "A  agent/locked.gpg\n" {
+		if st := s.mustRun("", "git", "-C", s.store, "status", "--porcelain", "-uno"); st != "A  agent/locked.gpg\n" {
 			t.Errorf("git status %q", st)
 		}
 	})
