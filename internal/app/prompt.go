@@ -60,33 +60,7 @@ func readLine(f *os.File) (line []byte, eof bool, err error) {
 // stdout (compat §5.1 quirk). End of input, even after some characters,
 // is errSilent, as `read -s ... || exit 1`.
 func (a *App) readHidden(prompt string) (string, error) {
-	fmt.Fprint(a.Stderr, prompt)
-	fd := int(a.Stdin.Fd())
-	restore, err := echoOff(fd)
-	if err != nil {
-		return "", fmt.Errorf("turn off terminal echo: %w", err)
-	}
-	// A signal while echo is off must not leave the terminal silent.
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
-	done := make(chan struct{})
-	go func() {
-		select {
-		case sig := <-sigs:
-			restore()
-			fmt.Fprintln(a.Stderr)
-			signal.Reset(sig)
-			if s, ok := sig.(syscall.Signal); ok {
-				syscall.Kill(syscall.Getpid(), s)
-			}
-			os.Exit(1)
-		case <-done:
-		}
-	}()
-	line, eof, err := readLine(a.Stdin)
-	close(done)
-	signal.Stop(sigs)
-	restore()
+	line, eof, err := readNoEcho(a.Stdin, a.Stderr, prompt)
 	if err != nil || eof {
 		clear(line)
 		return "", errSilent
@@ -95,6 +69,39 @@ func (a *App) readHidden(prompt string) (string, error) {
 	s := trimInput(string(line))
 	clear(line)
 	return s, nil
+}
+
+// readNoEcho turns off the echo of the terminal in, only then shows prompt
+// on out (so an answer typed or pasted the moment the prompt appears is
+// never echoed), reads one line and restores the terminal. A signal
+// meanwhile restores it before the process dies with that signal.
+func readNoEcho(in *os.File, out io.Writer, prompt string) (line []byte, eof bool, err error) {
+	restore, err := echoOff(int(in.Fd()))
+	if err != nil {
+		return nil, false, fmt.Errorf("turn off terminal echo: %w", err)
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-sigs:
+			restore()
+			fmt.Fprintln(out)
+			signal.Reset(sig)
+			if s, ok := sig.(syscall.Signal); ok {
+				syscall.Kill(syscall.Getpid(), s)
+			}
+			os.Exit(1)
+		case <-done:
+		}
+	}()
+	fmt.Fprint(out, prompt)
+	line, eof, err = readLine(in)
+	close(done)
+	signal.Stop(sigs)
+	restore()
+	return line, eof, err
 }
 
 // readEchoed prints prompt on stderr and reads one visible line; end of

@@ -34,11 +34,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"filippo.io/age/plugin"
@@ -336,36 +334,10 @@ func (a *App) agePassphrase(file string) ([]byte, error) {
 	return pass, nil
 }
 
-// readTTYSecret turns the terminal's echo off, only then shows prompt (so
-// an answer typed or pasted the moment the prompt appears is not echoed),
-// reads one line and restores the terminal; a signal meanwhile restores it
-// before the process dies, as readHidden does.
+// readTTYSecret reads one hidden line from the terminal tty (readNoEcho),
+// ending with a newline on the terminal.
 func readTTYSecret(tty *os.File, prompt string) ([]byte, error) {
-	restore, err := echoOff(int(tty.Fd()))
-	if err != nil {
-		return nil, fmt.Errorf("turn off terminal echo: %w", err)
-	}
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
-	done := make(chan struct{})
-	go func() {
-		select {
-		case sig := <-sigs:
-			restore()
-			fmt.Fprintln(tty)
-			signal.Reset(sig)
-			if s, ok := sig.(syscall.Signal); ok {
-				syscall.Kill(syscall.Getpid(), s)
-			}
-			os.Exit(1)
-		case <-done:
-		}
-	}()
-	fmt.Fprint(tty, prompt)
-	line, eof, err := readLine(tty)
-	close(done)
-	signal.Stop(sigs)
-	restore()
+	line, eof, err := readNoEcho(tty, tty, prompt)
 	fmt.Fprintln(tty)
 	if err == nil && eof && len(line) == 0 {
 		err = io.EOF
