@@ -205,7 +205,7 @@ func gpgMessage(err error) string {
 		return "gpg: public key decryption failed: Inappropriate ioctl for device\n" + noKey +
 			"\nhint: set GPG_TTY=$(tty) or unlock the key first"
 	case errors.Is(err, gpgio.ErrIntegrity):
-		return "gpg: WARNING: encrypted message has been manipulated!\ngpg: decryption failed: Bad session key"
+		return "gpg: WARNING: encrypted message has been manipulated!" // gpg 2.2 --quiet prints only this line
 	case errors.Is(err, gpgio.ErrNoAgent):
 		return "gpg: can't connect to the agent: IPC connect call failed\n" + noKey
 	case errors.Is(err, gpgio.ErrNoGPG):

@@ -37,7 +37,7 @@ func TestUserMessage(t *testing.T) {
 		{"no pinentry", &decryptError{name: "n", err: gpgio.ErrNoPinentry},
 			"gpg: public key decryption failed: Inappropriate ioctl for device\n" + noKey + "\nhint: set GPG_TTY=$(tty) or unlock the key first\nn: OTP secret not found."},
 		{"integrity", &decryptError{name: "n", err: gpgio.ErrIntegrity},
-			"gpg: WARNING: encrypted message has been manipulated!\ngpg: decryption failed: Bad session key\nn: OTP secret not found."},
+			"gpg: WARNING: encrypted message has been manipulated!\nn: OTP secret not found."},
 		{"unsupported", &decryptError{name: "n", err: &gpgio.UnsupportedError{Reason: "cipher TWOFISH"}},
 			"gpg: decryption failed: cipher TWOFISH\nhint: PASSOTP_GPG=native refuses what only gpg can decrypt; unset it to let passotp run gpg\nn: OTP secret not found."},
 		{"uri error", uriErr, "Invalid key URI (missing accountname): otpauth://totp/?secret=REDACTED"},
