@@ -244,9 +244,7 @@ func cases(fx func() *fixture) []tcase {
 		{name: "code/digits5", args: []string{"digits5"}, rules: []rule{lastLineKept("computeReason")}},
 		{name: "code/padded", args: []string{"padded"}, rules: []rule{lastLineKept("computeReason")}},
 		{name: "code/crlf", args: []string{"crlf"}, rules: []rule{lastLineKept("crKept")}},
-		{name: "code/algo-md5", args: []string{"algo-md5"}, rules: []rule{knownBug("compat §5.3 says a code that cannot be computed prints the reason line, then " +
-			"'NAME: failed to generate OTP code.'; passotp prints only 'Invalid key URI (unsupported algorithm): …' (errors.txtar pins that; " +
-			"either passotp or compat §10.1/§5.3 must change)"), fails("unsupportedAlgorithm",
+		{name: "code/algo-md5", args: []string{"algo-md5"}, rules: []rule{fails("unsupportedAlgorithm",
 			"Invalid key URI (unsupported algorithm): otpauth://totp/A:a?secret=REDACTED&algorithm=MD5\nalgo-md5: failed to generate OTP code.\n")}},
 		{name: "code/corrupt", args: []string{"corrupt"}, rules: []rule{lastLineKept("decryptWording")}},
 		{name: "code/sneaky-dotdot", args: []string{".."}},
