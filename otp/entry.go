@@ -54,12 +54,12 @@ func ReplaceRange(entry []byte, start, end int, repl string) []byte {
 // "\n" adds none). If any line starts at column 0 with "otpauth://", every
 // such line is replaced by uri and replaced is true; a "\r" ending such a
 // line is kept, so CRLF entries stay CRLF. Otherwise uri becomes the new
-// last line: a missing final newline is added first, and the result ends
-// with uri and exactly one "\n" (compat.md §9: the content plus exactly one
-// trailing newline; an empty entry becomes "uri\n"). Every other byte is
-// kept, including leading, middle and trailing blank lines, and, when
-// lines are replaced, a missing final newline (gopass writes such files;
-// pass-otp #100, #207). Indented otpauth lines are not replaced (§13).
+// last line, and the result ends with uri and exactly one "\n" (an empty
+// entry becomes "uri\n"). Either way a missing final newline is added
+// (compat.md §9: the content plus one trailing newline), so a last line
+// without "\n" is kept as a line, never lost (pass-otp #100). Every other
+// byte is kept, including leading, middle and trailing blank lines
+// (pass-otp #207). Indented otpauth lines are not replaced (§13).
 // uri must be a single line.
 func Append(entry []byte, uri string) (out []byte, replaced bool) {
 	prefix := []byte("otpauth://")
@@ -87,11 +87,11 @@ func Append(entry []byte, uri string) (out []byte, replaced bool) {
 		}
 		off = next
 	}
-	if replaced {
-		return out, true
-	}
 	if len(out) > 0 && out[len(out)-1] != '\n' {
 		out = append(out, '\n')
+	}
+	if replaced {
+		return out, true
 	}
 	out = append(out, uri...)
 	return append(out, '\n'), false

@@ -95,9 +95,10 @@ func TestAppend(t *testing.T) {
 		{"indented uri not replaced", "pw\n " + uri1 + "\n", "pw\n " + uri1 + "\n" + u + "\n", false},
 		{"replace one", "pw\n" + uri1 + "\nx\n", "pw\n" + u + "\nx\n", true},
 		{"replace all", uri1 + "\nx\n" + uri2 + "\n", u + "\nx\n" + u + "\n", true},
-		{"replace keeps missing newline", "pw\n" + uri1, "pw\n" + u, true},
+		{"replace adds the missing final newline", "pw\n" + uri1, "pw\n" + u + "\n", true},
+		{"replace keeps a last line without newline", uri1 + "\nnote", u + "\nnote\n", true},
 		{"replace keeps blank lines", "\n\n" + uri1 + "\n\n", "\n\n" + u + "\n\n", true},
-		{"replace keeps cr", "pw\r\n" + uri1 + "\r\nx", "pw\r\n" + u + "\r\nx", true},
+		{"replace keeps cr", "pw\r\n" + uri1 + "\r\nx", "pw\r\n" + u + "\r\nx\n", true},
 		{"replace uri on line 1", uri1 + "\n", u + "\n", true},
 		{"key line not replaced", "pw\notpauth: " + uri1 + "\n", "pw\notpauth: " + uri1 + "\n" + u + "\n", false},
 	}

@@ -138,7 +138,8 @@ func FuzzFind(f *testing.F) {
 
 // FuzzAppend: no panic; the result holds the URI; appending keeps the
 // whole entry as a prefix and ends in exactly uri+"\n"; replacing keeps the
-// number of lines and every line that is not a column-0 otpauth line.
+// number of lines and every line that is not a column-0 otpauth line, and
+// ends with a newline.
 func FuzzAppend(f *testing.F) {
 	const u = "otpauth://totp/new?secret=JBSWY3DPEHPK3PXP"
 	f.Add([]byte("pw\n" + uri1 + "\n"))
@@ -159,6 +160,12 @@ func FuzzAppend(f *testing.F) {
 				t.Fatalf("Append(%q) = %q adds too much", entry, out)
 			}
 			return
+		}
+		if !bytes.HasSuffix(out, []byte("\n")) {
+			t.Fatalf("Append(%q) = %q lacks the final newline", entry, out)
+		}
+		if len(entry) > 0 && entry[len(entry)-1] != '\n' {
+			entry = append(bytes.Clone(entry), '\n') // §9: a final newline is added
 		}
 		in, got := bytes.Split(entry, []byte("\n")), bytes.Split(out, []byte("\n"))
 		if len(in) != len(got) {

@@ -57,8 +57,18 @@ func (a *App) runCode(ctx context.Context, o CodeOptions, name string) error {
 		return err
 	}
 	// A clipboard that cannot work must not spend a HOTP counter, nor a
-	// --fresh time step (compat §10.1).
+	// --fresh time step (compat §10.1); but a code that cannot be made is
+	// reported first, as pass-otp computes before it copies (§7).
 	if o.Clip && !o.JSON {
+		var err error
+		if key.Type == "hotp" {
+			_, err = key.HOTP(0)
+		} else {
+			_, err = key.TOTP(a.Now())
+		}
+		if err != nil {
+			return &codeError{name: name, err: err}
+		}
 		if err := a.clipboardUsable(); err != nil {
 			return err
 		}

@@ -253,7 +253,7 @@ func cases(fx func() *fixture) []tcase {
 		{name: "code/sneaky-suffix", args: []string{"web/.."}},
 		{name: "code/c-missing", args: []string{"-c", "missing"}},
 		{name: "code/c-nootp", args: []string{"-c", "nootp"}},
-		{name: "code/c-badsecret", args: []string{"-c", "badsecret"}, rules: []rule{knownBug(clipOrderBug), lastLineKept("computeReason")}},
+		{name: "code/c-badsecret", args: []string{"-c", "badsecret"}, rules: []rule{lastLineKept("computeReason")}},
 		{name: "code/c-no-account", args: []string{"--clip", "no-account"}},
 		{name: "validate/secret-off-boundary", args: []string{"validate", "otpauth://totp/a?b?secret=" + sec1}},
 		{name: "validate/secret-no-slash", args: []string{"validate", "otpauth://totpa?b?secret=" + sec1}},
@@ -509,9 +509,6 @@ func cases(fx func() *fixture) []tcase {
 		{name: "nonl/hotp", args: []string{"hotp-no-newline"}, rules: []rule{entryPlain("hotpCounter", "hotp-no-newline.gpg",
 			"pw\notpauth://hotp/NN:h?secret="+sec3+"&counter=4", nil)}},
 		{name: "nonl/append-replace", args: []string{"append", "otp-no-newline"}, stdin: in(newURI + "\n"), rules: []rule{
-			knownBug("append replacing an otpauth line in an entry without a final newline writes no final newline " +
-				"(otp.Append keeps it missing); compat §9 says the content gets exactly one trailing \\n and pass-otp adds it: " +
-				"passotp or compat §9/§13 must change"),
 			// §13 #100: the last line is kept, so the otpauth line exists
 			// and is replaced ("Replace…"); pass-otp loses it and appends.
 			entryPlain("appendKeepsLines", "otp-no-newline.gpg", "pw\n"+newURI+"\n", func(x *expect) {
