@@ -76,6 +76,8 @@ type App struct {
 	env      map[string]string
 	sleep    func(context.Context, time.Duration) error // nil: really wait (fresh.go)
 	childEnv []string                                   // cached result of [App.ChildEnv]
+	umask    int                                        // PASSWORD_STORE_UMASK as applied by setup; -1: inherited
+	ttyName  *string                                    // cached result of [App.stdinTTY]
 	stores   storeSet                                   // gopass mounts and passage (stores.go)
 }
 
@@ -177,6 +179,7 @@ func (a *App) setup() error {
 	if umask >= 0 {
 		syscall.Umask(umask)
 	}
+	a.umask = umask
 	gpgArgs := strings.Fields(a.Getenv("PASSWORD_STORE_GPG_OPTS"))
 	mode, err := gpgio.ParseMode(a.Getenv("PASSOTP_GPG"))
 	if err != nil {
@@ -251,17 +254,21 @@ func (a *App) tty() string {
 	return a.stdinTTY()
 }
 
-// stdinTTY returns the name of the terminal on stdin, or "".
+// stdinTTY returns the name of the terminal on stdin, or "" (looked up
+// once: setup needs it for gpgio and for the children's GPG_TTY).
 func (a *App) stdinTTY() string {
-	if a.Stdin == nil || !term.IsTerminal(int(a.Stdin.Fd())) {
-		return ""
+	if a.ttyName == nil {
+		name := ""
+		// Linux names the terminal in /proc; elsewhere (no cgo ttyname) only
+		// GPG_TTY can name it, and pinentry gets no tty rather than a wrong one.
+		if a.Stdin != nil && term.IsTerminal(int(a.Stdin.Fd())) {
+			if n, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(int(a.Stdin.Fd()))); err == nil && strings.HasPrefix(n, "/dev/") {
+				name = n
+			}
+		}
+		a.ttyName = &name
 	}
-	// Linux names the terminal in /proc; elsewhere (no cgo ttyname) only
-	// GPG_TTY can name it, and pinentry gets no tty rather than a wrong one.
-	if name, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(int(a.Stdin.Fd()))); err == nil && strings.HasPrefix(name, "/dev/") {
-		return name
-	}
-	return ""
+	return *a.ttyName
 }
 
 // stdinIsTerminal reports whether stdin is a terminal (prompts, [y/N]).

@@ -34,7 +34,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -193,18 +192,10 @@ func (p passageCrypto) Encrypt(ctx context.Context, dst io.Writer, recipients []
 // the back end's extension and recipients file. keys override the
 // recipients file lookup.
 func (a *App) openStore(dir string, b storeconf.Backend, keys []string) *passstore.Store {
-	umask := 0o077
-	if v := a.Getenv("PASSWORD_STORE_UMASK"); v != "" {
-		if n, err := strconv.ParseUint(v, 8, 32); err == nil && n <= 0o777 {
-			umask = int(n)
-		} else {
-			umask = -1
-		}
-	}
 	return passstore.Open(passstore.Options{
 		Dir:            dir,
 		Keys:           keys,
-		Umask:          umask,
+		Umask:          a.umask, // as setup applied it
 		Env:            a.ChildEnv(),
 		Now:            a.Now,
 		Ext:            b.Ext(),
