@@ -237,7 +237,7 @@ func (c *Client) agentDecrypt(ctx context.Context, ac *agentConn, grip [20]byte,
 	if _, err := a.transact(ctx, "SETKEY "+gripHex, nil, nil); err != nil {
 		return nil, mapAgentError(err)
 	}
-	desc := keyDescription(cand)
+	desc := keyDescription(cand.pub, cand.primary, cand.uid)
 	if _, err := a.transact(ctx, "SETKEYDESC "+percentPlusEscape(desc), nil, nil); err != nil {
 		return nil, mapAgentError(err)
 	}
@@ -296,30 +296,36 @@ func (c *Client) agentDecrypt(ctx context.Context, ac *agentConn, grip [20]byte,
 	return append([]byte(nil), m...), nil
 }
 
-// keyDescription is gpg's SETKEYDESC text for a decryption key.
-func keyDescription(cand candidate) string {
-	pub := cand.pub
+// keyDescription is gpg's SETKEYDESC text for the key pub (a subkey of
+// primary, or primary itself) with user ID uid, for decryption and signing
+// alike: "(main key ID …)" is added only for a subkey.
+func keyDescription(pub, primary *packet.PublicKey, uid string) string {
 	bits, _ := pub.BitLength()
 	algo := "?"
 	switch pub.PubKeyAlgo {
-	case packet.PubKeyAlgoRSA, packet.PubKeyAlgoRSAEncryptOnly:
+	case packet.PubKeyAlgoRSA, packet.PubKeyAlgoRSAEncryptOnly, packet.PubKeyAlgoRSASignOnly:
 		algo = "RSA"
 	case packet.PubKeyAlgoElGamal:
 		algo = "ELG"
-	case packet.PubKeyAlgoECDH:
+	case packet.PubKeyAlgoECDH, packet.PubKeyAlgoECDSA:
 		algo = "ECDH"
-		if p, err := ecdhParams(pub); err == nil {
-			if n := curveBits(p.oid); n > 0 {
+		if pub.PubKeyAlgo == packet.PubKeyAlgoECDSA {
+			algo = "ECDSA"
+		}
+		if f, err := readPubKeyFields(pub); err == nil {
+			if n := curveBits(f.oid); n > 0 {
 				bits = uint16(n)
 			}
 		}
+	case packet.PubKeyAlgoEdDSA:
+		algo, bits = "EDDSA", 255
 	}
-	main := pub.KeyId
-	if cand.primary != nil {
-		main = cand.primary.KeyId
+	main := ""
+	if primary != nil && primary.KeyId != pub.KeyId {
+		main = fmt.Sprintf(" (main key ID %016X)", primary.KeyId)
 	}
-	return fmt.Sprintf("Please enter the passphrase to unlock the OpenPGP secret key:\n\"%s\"\n%d-bit %s key, ID %016X,\ncreated %s (main key ID %016X).\n",
-		cand.uid, bits, algo, pub.KeyId, pub.CreationTime.UTC().Format(time.DateOnly), main)
+	return fmt.Sprintf("Please enter the passphrase to unlock the OpenPGP secret key:\n\"%s\"\n%d-bit %s key, ID %016X,\ncreated %s%s.\n",
+		uid, bits, algo, pub.KeyId, pub.CreationTime.UTC().Format(time.DateOnly), main)
 }
 
 // canPrompt reports whether PKDECRYPT may go ahead without a passphrase

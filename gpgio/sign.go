@@ -587,7 +587,7 @@ func (c *Client) agentSign(ctx context.Context, sk *signKey, hashAlgo crypto.Has
 			return nil, ErrNoPinentry
 		}
 	}
-	desc := signKeyDescription(sk)
+	desc := keyDescription(sk.pub, sk.primary, sk.uid)
 	for _, cmd := range []string{
 		"SIGKEY " + gripHex,
 		"SETKEYDESC " + percentPlusEscape(desc),
@@ -653,30 +653,4 @@ func parseSigVal(b []byte, algo packet.PublicKeyAlgorithm) ([][]byte, error) {
 		out = append(out, x)
 	}
 	return out, nil
-}
-
-// signKeyDescription is gpg's SETKEYDESC text for a signing key.
-func signKeyDescription(sk *signKey) string {
-	pub := sk.pub
-	bits, _ := pub.BitLength()
-	algo := "?"
-	switch pub.PubKeyAlgo {
-	case packet.PubKeyAlgoRSA, packet.PubKeyAlgoRSASignOnly:
-		algo = "RSA"
-	case packet.PubKeyAlgoECDSA:
-		algo = "ECDSA"
-		if f, err := readPubKeyFields(pub); err == nil {
-			if n := curveBits(f.oid); n > 0 {
-				bits = uint16(n)
-			}
-		}
-	case packet.PubKeyAlgoEdDSA:
-		algo, bits = "EDDSA", 255
-	}
-	main := ""
-	if sk.primary.KeyId != pub.KeyId {
-		main = fmt.Sprintf(" (main key ID %016X)", sk.primary.KeyId)
-	}
-	return fmt.Sprintf("Please enter the passphrase to unlock the OpenPGP secret key:\n\"%s\"\n%d-bit %s key, ID %016X,\ncreated %s%s.\n",
-		sk.uid, bits, algo, pub.KeyId, pub.CreationTime.UTC().Format(time.DateOnly), main)
 }

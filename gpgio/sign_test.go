@@ -516,7 +516,7 @@ func TestSignSmartcardStub(t *testing.T) {
 		{"HAVEKEY " + grip, "OK\n"},
 		{"KEYINFO " + grip, "S KEYINFO " + grip + " T D2760001240102000005000011730000 OPENPGP.1 - - - - -\nOK\n"},
 		{"SIGKEY " + grip, "OK\n"},
-		{"SETKEYDESC " + percentPlusEscape(signKeyDescription(sk)), "OK\n"},
+		{"SETKEYDESC " + percentPlusEscape(keyDescription(sk.pub, sk.primary, sk.uid)), "OK\n"},
 		{fmt.Sprintf("SETHASH 8 %X", digest), "OK\n"},
 	}
 	tests := []struct {
