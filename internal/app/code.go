@@ -27,10 +27,7 @@ func (a *App) readKey(ctx context.Context, name string, short bool) (*otp.Key, e
 	if err := passstore.CheckName(name); err != nil {
 		return nil, err
 	}
-	inner, err := a.route(name) // gopass mounts (stores.go)
-	if err != nil {
-		return nil, err
-	}
+	inner := a.in(name) // gopass mounts (stores.go)
 	entry, err := a.Store.Read(ctx, inner, a.Crypto)
 	if err != nil {
 		switch {

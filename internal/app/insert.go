@@ -157,7 +157,3 @@ func (a *App) commit(name, subject string) {
 		fmt.Fprintf(a.Stderr, "Error: the entry was written, but git could not record it: %s\n", err)
 	}
 }
-
-// errNotSupportedYet answered the write-path calls before this code
-// existed; messages.go still maps it. Nothing returns it any more.
-var errNotSupportedYet = errors.New("not supported yet")

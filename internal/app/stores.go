@@ -206,18 +206,12 @@ func (a *App) openStore(dir string, b storeconf.Backend, keys []string) *passsto
 	})
 }
 
-// route points a.Store, a.Crypto and a.Prefix at the store holding name
+// in points a.Store, a.Crypto and a.Prefix at the store holding name
 // and returns the name inside that store. Outside gopass mode it changes
 // nothing and returns name (in passage mode it picks the identities as the
 // recipients when no .age-recipients applies). Messages keep showing the
-// name as given.
-func (a *App) route(name string) (string, error) {
-	return a.in(name), nil
-}
-
-// in is route without an error: call it in a statement of its own before
-// using a.Store (Go does not order a field load against a call in one
-// expression).
+// name as given. Call it in a statement of its own before using a.Store
+// (Go does not order a field load against a call in one expression).
 func (a *App) in(name string) string {
 	switch a.stores.kind {
 	case kindGopass:
