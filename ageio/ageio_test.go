@@ -3,8 +3,6 @@ package ageio_test
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"encoding/pem"
 	"errors"
 	"os"
 	"os/exec"
@@ -14,7 +12,6 @@ import (
 	"testing"
 
 	"filippo.io/age"
-	"golang.org/x/crypto/ssh"
 
 	"github.com/passotp/passotp/ageio"
 )
@@ -125,35 +122,6 @@ func TestPassageInteropWithAgeCLI(t *testing.T) {
 			t.Errorf("Decrypt of a tampered file: (%q, %v), want an error", got, err)
 		}
 	})
-}
-
-func TestSSHRecipient(t *testing.T) {
-	requireTool(t, "age", "ssh-keygen")
-	dir := t.TempDir()
-	key := filepath.Join(dir, "id_ed25519")
-	run(t, nil, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", key)
-	pub, err := os.ReadFile(key + ".pub")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := ageio.Open(ageio.Options{IdentitiesFiles: []string{key}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ct := encryptString(t, c, entry, []string{strings.TrimSpace(string(pub))})
-	f := filepath.Join(dir, "s.age")
-	if err := os.WriteFile(f, ct, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if got := string(run(t, nil, "age", "-d", "-i", key, f)); got != entry {
-		t.Errorf("age -d -i sshkey = %q", got)
-	}
-	// And the reverse, with the ssh private key as identities file.
-	ct = run(t, []byte(entry), "age", "-e", "-R", key+".pub")
-	got, err := c.Decrypt(context.Background(), bytes.NewReader(ct))
-	if err != nil || string(got) != entry {
-		t.Errorf("Decrypt with ssh identity = (%q, %v)", got, err)
-	}
 }
 
 // protect encrypts plain with an scrypt passphrase, as `age -p` and gopass do.
@@ -392,54 +360,5 @@ func TestAgeDashP(t *testing.T) {
 	got, err := c.Decrypt(context.Background(), bytes.NewReader(ct))
 	if err != nil || string(got) != entry {
 		t.Errorf("Decrypt with an age -p identities file = (%q, %v)", got, err)
-	}
-}
-
-// TestGopassSSHKeys: in gopass mode the ssh key pairs of ~/.ssh decrypt too
-// (a protected one asks only when a file is for it), as in gopass.
-func TestGopassSSHKeys(t *testing.T) {
-	t.Parallel()
-	requireTool(t, "age", "ssh-keygen")
-	home := t.TempDir()
-	sshd := filepath.Join(home, ".ssh")
-	os.MkdirAll(sshd, 0o700)
-	run(t, nil, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "plain", "-f", filepath.Join(sshd, "id_ed25519"))
-	// A protected key, written in Go (no passphrase on a command line).
-	pk, sk, err := ed25519.GenerateKey(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	blk, err := ssh.MarshalPrivateKeyWithPassphrase(sk, "prot", []byte("sshpw"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	spk, _ := ssh.NewPublicKey(pk)
-	os.WriteFile(filepath.Join(sshd, "id_prot"), pem.EncodeToMemory(blk), 0o600)
-	os.WriteFile(filepath.Join(sshd, "id_prot.pub"), ssh.MarshalAuthorizedKey(spk), 0o600)
-	asked := 0
-	c, err := ageio.Open(ageio.Options{Mode: ageio.Gopass, Env: []string{"HOME=" + home},
-		Passphrase: func(f string) ([]byte, error) {
-			asked++
-			if !strings.HasSuffix(f, "id_prot.pub") {
-				t.Errorf("asked for %s", f)
-			}
-			return []byte("sshpw"), nil
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ct := run(t, []byte(entry), "age", "-e", "-R", filepath.Join(sshd, "id_ed25519.pub"))
-	if got, err := c.Decrypt(context.Background(), bytes.NewReader(ct)); err != nil || string(got) != entry {
-		t.Fatalf("Decrypt with ~/.ssh/id_ed25519 = (%q, %v)", got, err)
-	}
-	if asked != 0 {
-		t.Errorf("passphrase asked %d times for a file not encrypted to the protected key", asked)
-	}
-	ct = run(t, []byte(entry), "age", "-e", "-R", filepath.Join(sshd, "id_prot.pub"))
-	if got, err := c.Decrypt(context.Background(), bytes.NewReader(ct)); err != nil || string(got) != entry {
-		t.Fatalf("Decrypt with the protected ssh key = (%q, %v)", got, err)
-	}
-	if asked != 1 {
-		t.Errorf("passphrase asked %d times, want 1", asked)
 	}
 }

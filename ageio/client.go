@@ -1,7 +1,7 @@
 package ageio
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -22,6 +22,10 @@ var ErrNoMatch = errors.New("no age identity matches the file's recipients")
 
 // maxPlaintext bounds what Decrypt returns; pass entries are small.
 const maxPlaintext = 64 << 20
+
+// maxCiphertext bounds what Decrypt reads: the plaintext, age's 16 bytes
+// per 64 KiB chunk, and room for a large header or armor.
+const maxCiphertext = maxPlaintext*4/3 + 1<<20
 
 // Mode selects the conventions of the tool that owns the store.
 type Mode int
@@ -178,7 +182,7 @@ func (c *Client) load() (ids, own []age.Identity, err error) {
 	if c.opts.Mode == Gopass {
 		// gopass also decrypts with the ssh keys in ~/.ssh.
 		if d := sshDir(c.opts.Env); d != "" {
-			ids = append(ids, sshIdentities(d, c.opts.Passphrase)...)
+			ids = append(ids, sshIdentities(d)...)
 		}
 	}
 	if len(ids) == 0 {
@@ -190,7 +194,15 @@ func (c *Client) load() (ids, own []age.Identity, err error) {
 func (c *Client) parseFile(name string, data []byte, asked *bool) ([]age.Identity, error) {
 	enc, armored := isEncrypted(data)
 	if !enc {
-		return parseIdentities(data, c.opts.PluginUI)
+		ids, err := parseIdentities(data, c.opts.PluginUI)
+		for _, id := range ids {
+			if s, ok := id.(*SSHIdentity); ok {
+				// The age binary reads the key from this file.
+				s.File = name
+				readPubFile(s)
+			}
+		}
+		return ids, err
 	}
 	var pass []byte
 	if v, ok := lookup(c.opts.Env, "GOPASS_AGE_PASSWORD"); ok && c.opts.Mode == Gopass {
@@ -211,7 +223,10 @@ func (c *Client) parseFile(name string, data []byte, asked *bool) ([]age.Identit
 }
 
 // Decrypt reads an age file (binary or armored) from r and returns its
-// plaintext once every chunk is authenticated.
+// plaintext once every chunk is authenticated. The native identities are
+// tried first; only when none opens the file and one of its stanzas is for
+// an ssh identity does Decrypt run `age --decrypt -i KEYFILE` (a
+// [*NeedAgeError] when age is not installed, an [*AgeError] when it fails).
 func (c *Client) Decrypt(ctx context.Context, r io.Reader) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -220,16 +235,41 @@ func (c *Client) Decrypt(ctx context.Context, r io.Reader) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	br := bufio.NewReader(r)
-	if head, _ := br.Peek(len(armor.Header) + 64); strings.HasPrefix(strings.TrimSpace(string(head)), armor.Header) {
-		r = armor.NewReader(br)
-	} else {
-		r = br
+	data, err := io.ReadAll(io.LimitReader(r, maxCiphertext+1))
+	if err != nil {
+		return nil, fmt.Errorf("age decrypt: %w", err)
 	}
-	pr, err := age.Decrypt(r, ids...)
+	if len(data) > maxCiphertext {
+		return nil, errors.New("age decrypt: entry too large")
+	}
+	var (
+		native []age.Identity
+		probe  sshProbe
+	)
+	for _, id := range ids {
+		if s, ok := id.(*SSHIdentity); ok {
+			probe.ids = append(probe.ids, s)
+		} else {
+			native = append(native, id)
+		}
+	}
+	if len(probe.ids) > 0 {
+		// age tries the native types first and the rest in order: the
+		// probe comes after every identity ageio can use itself.
+		native = append(native, &probe)
+	}
+	var src io.Reader = bytes.NewReader(data)
+	if head := data[:min(len(data), len(armor.Header)+64)]; strings.HasPrefix(strings.TrimSpace(string(head)), armor.Header) {
+		src = armor.NewReader(bytes.NewReader(data))
+	}
+	pr, err := age.Decrypt(src, native...)
 	if err != nil {
 		var nm *age.NoIdentityMatchError
-		if errors.As(err, &nm) {
+		var use *useAgeError
+		switch {
+		case errors.As(err, &use):
+			return c.decryptWithAge(ctx, data, use.ids)
+		case errors.As(err, &nm):
 			return nil, ErrNoMatch
 		}
 		return nil, fmt.Errorf("age decrypt: %w", err)
@@ -246,10 +286,35 @@ func (c *Client) Decrypt(ctx context.Context, r io.Reader) ([]byte, error) {
 	return plain, nil
 }
 
+// sshProbe stands for the ssh identities in the list given to age.Decrypt:
+// when a stanza is for one of them it stops the native attempt with a
+// *useAgeError naming the keys to give the age binary.
+type sshProbe struct{ ids []*SSHIdentity }
+
+type useAgeError struct{ ids []*SSHIdentity }
+
+func (e *useAgeError) Error() string { return "ssh identity: decrypt with the age binary" }
+
+func (p *sshProbe) Unwrap(stanzas []*age.Stanza) ([]byte, error) {
+	var use []*SSHIdentity
+	for _, id := range p.ids {
+		if id.matches(stanzas) {
+			use = append(use, id)
+		}
+	}
+	if len(use) == 0 {
+		return nil, age.ErrIncorrectIdentity
+	}
+	return nil, &useAgeError{ids: use}
+}
+
 // Encrypt returns a writer whose plaintext is encrypted to recipients (see
 // [ParseRecipients]) and written to dst; Close finishes the file. With no
 // recipients, or always in [Gopass] mode, the identities' own recipients are
-// added, which loads the identities.
+// added, which loads the identities. When every recipient is native the
+// file is written in process; when one is an ssh key, by `age --encrypt`
+// with the same recipients (its absence is a [*NeedAgeError], returned
+// before anything is written).
 func (c *Client) Encrypt(ctx context.Context, dst io.Writer, recipients []string) (io.WriteCloser, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -268,6 +333,11 @@ func (c *Client) Encrypt(ctx context.Context, dst io.Writer, recipients []string
 	rs = dedupe(rs)
 	if len(rs) == 0 {
 		return nil, ErrNoRecipients
+	}
+	for _, r := range rs {
+		if s, ok := r.(*SSHRecipient); ok {
+			return c.encryptWithAge(ctx, dst, rs, shorten(s.String()))
+		}
 	}
 	w, err := age.Encrypt(dst, rs...)
 	if err != nil {

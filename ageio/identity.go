@@ -10,10 +10,8 @@ import (
 	"unicode/utf8"
 
 	"filippo.io/age"
-	"filippo.io/age/agessh"
 	"filippo.io/age/armor"
 	"filippo.io/age/plugin"
-	"golang.org/x/crypto/ssh"
 )
 
 // maxIdentitiesSize bounds an identities file, as the age CLI does.
@@ -28,8 +26,8 @@ var (
 	ErrPassphraseRequired = errors.New("age identities file is passphrase protected and no passphrase is available")
 	// ErrBadPassphrase means the passphrase did not open the identities file.
 	ErrBadPassphrase = errors.New("incorrect passphrase for the age identities file")
-	// ErrUnsupportedIdentity is returned for passphrase-protected ssh
-	// keys.
+	// ErrUnsupportedIdentity is returned for key types age cannot use
+	// (ecdsa and dsa ssh keys).
 	ErrUnsupportedIdentity = errors.New("unsupported age identity")
 )
 
@@ -66,8 +64,9 @@ func isEncrypted(data []byte) (encrypted, armored bool) {
 // ParseIdentities parses the contents of an unencrypted identities file: one
 // key per line (AGE-SECRET-KEY-1…, AGE-SECRET-KEY-PQ-1… or a plugin's
 // AGE-PLUGIN-NAME-1…, optionally followed by gopass's "|recipient"
-// suffix), blank lines and # comments skipped; or a single unencrypted
-// OpenSSH private key in PEM form. Plugin identities run age-plugin-NAME
+// suffix), blank lines and # comments skipped; or a single ssh private key
+// (ed25519 or rsa; OpenSSH or PEM form, protected or not), returned as an
+// [*SSHIdentity] whose secret half is not read. Plugin identities run age-plugin-NAME
 // (found on PATH) when used, with no way to talk to the user; a [Client]
 // gives them [Options.PluginUI]. The error never contains key material.
 func ParseIdentities(data []byte) ([]age.Identity, error) {
@@ -82,13 +81,12 @@ func parseIdentities(data []byte, ui *plugin.ClientUI) ([]age.Identity, error) {
 		return nil, errors.New("identities file is too long")
 	}
 	if bytes.HasPrefix(bytes.TrimSpace(data), []byte("-----BEGIN")) {
-		id, err := agessh.ParseIdentity(bytes.TrimSpace(data))
+		id, err := parseSSHPrivateKey(data)
 		if err != nil {
-			var missing *ssh.PassphraseMissingError
-			if errors.As(err, &missing) {
-				return nil, fmt.Errorf("%w: passphrase-protected ssh key", ErrUnsupportedIdentity)
+			if errors.Is(err, ErrUnsupportedIdentity) {
+				return nil, err
 			}
-			return nil, fmt.Errorf("ssh private key: %w", redactErr(err))
+			return nil, fmt.Errorf("ssh private key: %w", err)
 		}
 		return []age.Identity{id}, nil
 	}

@@ -95,7 +95,7 @@ func TestParseIdentities(t *testing.T) {
 }
 
 func FuzzParseIdentities(f *testing.F) {
-	for _, s := range []string{testKey + "\n", testKey + "|" + testRcp, "# x\n", "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n", "AGE-PLUGIN-X-1Q"} {
+	for _, s := range []string{testKey + "\n", testKey + "|" + testRcp, "# x\n", "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n", "AGE-PLUGIN-X-1Q", testSSHPriv, strings.Replace(testSSHPriv, "OPENSSH", "RSA", 2)} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

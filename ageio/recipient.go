@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"filippo.io/age"
-	"filippo.io/age/agessh"
 	"filippo.io/age/plugin"
 )
 
@@ -58,7 +57,7 @@ func parseRecipient(s string, ui *plugin.ClientUI) (age.Recipient, error) {
 	case strings.HasPrefix(s, "age1"):
 		r, err = plugin.NewRecipient(s, ui)
 	case strings.HasPrefix(s, "ssh-"):
-		r, err = agessh.ParseRecipient(s)
+		r, err = parseSSHRecipient(s)
 	case strings.HasPrefix(s, "github:"):
 		err = errors.New("github recipients are not supported (they need the network)")
 	default:
@@ -111,10 +110,13 @@ func recipientOf(id age.Identity) age.Recipient {
 		return i.Recipient()
 	case *age.HybridIdentity:
 		return i.Recipient()
-	case *agessh.Ed25519Identity:
-		return i.Recipient()
-	case *agessh.RSAIdentity:
-		return i.Recipient()
+	case *SSHIdentity:
+		switch {
+		case i.pub != nil:
+			return &SSHRecipient{typ: i.Type, pub: i.pub}
+		case i.File != "":
+			return &SSHRecipient{typ: i.Type, idFile: i.File}
+		}
 	case *plugin.Identity:
 		return i.Recipient()
 	}
