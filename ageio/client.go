@@ -53,7 +53,10 @@ type Options struct {
 	Mode Mode
 	// Env is the environment, as os.Environ would give it (the last
 	// assignment of a name wins). HOME, PASSAGE_IDENTITIES_FILE,
-	// GOPASS_HOMEDIR, XDG_CONFIG_HOME and GOPASS_AGE_PASSWORD are read.
+	// GOPASS_HOMEDIR, GOPASS_SSH_DIR, XDG_CONFIG_HOME and
+	// GOPASS_AGE_PASSWORD are read; PATH and (passage) PASSAGE_AGE find
+	// the age binary for ssh keys, which runs with this environment less
+	// GIT_* and GOPASS_AGE_PASSWORD.
 	Env []string
 	// IdentitiesFiles, when set, replaces the mode's list of identities
 	// files. Missing files are skipped.
@@ -61,7 +64,8 @@ type Options struct {
 	// Passphrase returns the passphrase of a protected identities file
 	// (named by file). It is called at most once per Client. Nil means no
 	// passphrase can be asked: protected files fail with
-	// [ErrPassphraseRequired]. The slice is cleared after use.
+	// [ErrPassphraseRequired]. The slice is cleared after use. It is not
+	// used for ssh keys: the age binary asks for theirs on the terminal.
 	Passphrase func(file string) ([]byte, error)
 	// PluginUI lets plugins (age-plugin-yubikey, …) talk to the user:
 	// messages such as "touch your key", PIN requests, confirmations. Nil

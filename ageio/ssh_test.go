@@ -381,7 +381,7 @@ func TestProtectedSSHKeyTerminal(t *testing.T) {
 func TestHelperDecrypt(t *testing.T) {
 	ids, file := os.Getenv("AGEIO_HELPER_IDS"), os.Getenv("AGEIO_HELPER_FILE")
 	if ids == "" {
-		t.Skip("helper process only")
+		return // only a child of the tests above does something
 	}
 	c, _ := ageio.Open(ageio.Options{Env: []string{"PATH=" + os.Getenv("PATH"), "PASSAGE_IDENTITIES_FILE=" + ids}})
 	f, err := os.Open(file)
