@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/passotp/passotp/ageio"
 	"github.com/passotp/passotp/gpgio"
 	"github.com/passotp/passotp/otp"
 	"github.com/passotp/passotp/passstore"
@@ -39,9 +40,14 @@ func (e *encryptError) Unwrap() error { return e.err }
 func (e *encryptError) Message() string {
 	msg := ""
 	var ge *gpgio.GPGError
+	var ae *ageio.AgeError
 	switch {
 	case errors.As(e.err, &ge):
 		msg = strings.TrimRight(string(ge.Stderr), "\n")
+	case errors.As(e.err, &ae): // age stores with ssh recipients
+		msg = strings.TrimRight(string(ae.Stderr), "\n")
+	case errors.Is(e.err, ageio.ErrNeedAgeBinary):
+		msg = "Error: " + needAge(e.err)
 	case errors.Is(e.err, passstore.ErrNoRecipients):
 		msg = "gpg: no valid addressees"
 	default:

@@ -377,6 +377,16 @@ func (a *App) pluginUI() *plugin.ClientUI {
 	}
 }
 
+// needAge is the text of the ageio.NeedAgeError in err: the ssh key that
+// needed the age binary, and to install it.
+func needAge(err error) string {
+	var ne *ageio.NeedAgeError
+	if errors.As(err, &ne) {
+		return ne.Error()
+	}
+	return err.Error()
+}
+
 // ageMessage is the decryption message for an age store, worded like the
 // age CLI (passage prints age's own lines); ok is false for other errors.
 // It names no entry (the caller adds the NAME line), so one bad keyring
@@ -384,7 +394,12 @@ func (a *App) pluginUI() *plugin.ClientUI {
 func ageMessage(err error) (msg string, ok bool) {
 	var ie *ageio.IdentityError
 	var re *ageio.RecipientError
+	var ae *ageio.AgeError
 	switch {
+	case errors.As(err, &ae): // the age binary ran (ssh keys): its own lines
+		return strings.TrimRight(string(ae.Stderr), "\n"), true
+	case errors.Is(err, ageio.ErrNeedAgeBinary):
+		return "Error: " + needAge(err), true
 	case errors.Is(err, ageio.ErrNoMatch):
 		return "age: error: no identity matched any of the recipients", true
 	case errors.As(err, &ie):
