@@ -1,6 +1,7 @@
 package ageio_test
 
 import (
+	"encoding/base64"
 	"errors"
 	"strings"
 	"testing"
@@ -123,6 +124,58 @@ func FuzzParseRecipient(f *testing.F) {
 		r, err := ageio.ParseRecipient(s)
 		if (r == nil) == (err == nil) {
 			t.Fatalf("ParseRecipient(%q) = %v, %v: want exactly one", s, r, err)
+		}
+	})
+}
+
+// FuzzParseSSHKey feeds the hand-written ssh private key reader (PEM
+// armor, openssh-key-v1, PKCS#1) well-formed PEM around arbitrary bytes, so
+// the fuzzer gets past the base64.
+func FuzzParseSSHKey(f *testing.F) {
+	blob := func(s string) []byte {
+		lines := strings.Split(strings.TrimSpace(s), "\n")
+		b, err := base64.StdEncoding.DecodeString(strings.Join(lines[1:len(lines)-1], ""))
+		if err != nil {
+			f.Fatal(err)
+		}
+		return b
+	}
+	key := blob(testSSHPriv)
+	for _, label := range []string{"OPENSSH PRIVATE KEY", "RSA PRIVATE KEY", "PRIVATE KEY", "EC PRIVATE KEY"} {
+		f.Add(label, key)
+		f.Add(label, key[:len(key)/2])
+	}
+	f.Add("RSA PRIVATE KEY", []byte{0x30, 0x82, 0x01, 0x0a, 0x02, 0x01, 0x00, 0x02, 0x81, 0x81, 0x00})
+	f.Fuzz(func(t *testing.T, label string, der []byte) {
+		if strings.ContainsAny(label, "\r\n:") {
+			return
+		}
+		body := base64.StdEncoding.EncodeToString(der)
+		var b strings.Builder
+		b.WriteString("-----BEGIN " + label + "-----\n")
+		for len(body) > 64 {
+			b.WriteString(body[:64] + "\n")
+			body = body[64:]
+		}
+		b.WriteString(body + "\n-----END " + label + "-----\n")
+		ids, err := ageio.ParseIdentities([]byte(b.String()))
+		if (err == nil) == (ids == nil) {
+			t.Fatalf("ParseIdentities = %v, %v: want exactly one", ids, err)
+		}
+		if err != nil {
+			if len(body) > 16 && strings.Contains(err.Error(), body[:16]) {
+				t.Fatalf("error quotes the key: %v", err)
+			}
+			return
+		}
+		id, ok := ids[0].(*ageio.SSHIdentity)
+		if !ok || len(ids) != 1 {
+			t.Fatalf("PEM input gave %T ×%d", ids[0], len(ids))
+		}
+		if r := id.Recipient(); r != "" {
+			if _, err := ageio.ParseRecipient(r); err != nil {
+				t.Fatalf("Recipient() %q does not parse: %v", r, err)
+			}
 		}
 	})
 }

@@ -334,7 +334,7 @@ func TestProtectedSSHKeyNoTerminal(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a hang guard, not a benchmark
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestHelperDecrypt$")
-	cmd.Env = append(os.Environ(), "AGEIO_HELPER_IDS="+key, "AGEIO_HELPER_FILE="+ct)
+	cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0", "AGEIO_HELPER_IDS="+key, "AGEIO_HELPER_FILE="+ct)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	cmd.Stdin = nil
 	out, _ := cmd.CombinedOutput()
@@ -368,7 +368,7 @@ func TestProtectedSSHKeyTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := exec.Command("expect", script)
-	cmd.Env = append(os.Environ(), "AGEIO_HELPER_IDS="+key, "AGEIO_HELPER_FILE="+ct)
+	cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0", "AGEIO_HELPER_IDS="+key, "AGEIO_HELPER_FILE="+ct)
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "OK "+strings.Split(entry, "\n")[1]) {
 		t.Errorf("expect: %v\n%s", err, out)
