@@ -170,7 +170,9 @@ func (c *Client) decryptWithAge(ctx context.Context, ciphertext []byte, ids []*S
 	out := &limitedBuffer{max: maxPlaintext}
 	stderr := &cappedBuffer{max: maxStderr}
 	cmd.Stdout, cmd.Stderr = out, stderr
+	c.ageMu.Lock()
 	err = cmd.Run()
+	c.ageMu.Unlock()
 	if err != nil {
 		clear(out.Bytes())
 		if ctx.Err() != nil {

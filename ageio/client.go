@@ -79,6 +79,11 @@ type Client struct {
 	opts  Options
 	files []string
 
+	// ageMu runs one age process at a time: `ls --codes` decrypts in
+	// parallel, and two ages asking for passphrases on one terminal would
+	// mix their prompts.
+	ageMu sync.Mutex
+
 	mu     sync.Mutex
 	loaded bool
 	ids    []age.Identity

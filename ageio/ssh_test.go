@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -430,4 +431,26 @@ func TestParseSSHRecipients(t *testing.T) {
 	if _, err := age.Encrypt(&bytes.Buffer{}, r); !errors.Is(err, ageio.ErrNeedAgeBinary) {
 		t.Errorf("age.Encrypt with an ssh recipient: %v", err)
 	}
+}
+
+// TestSSHConcurrentDecrypt: `ls --codes` decrypts in parallel; entries
+// that need the age binary run it one at a time and all succeed.
+func TestSSHConcurrentDecrypt(t *testing.T) {
+	t.Parallel()
+	requireTool(t, "age", "ssh-keygen")
+	dir := t.TempDir()
+	key, pub := sshKey(t, dir, "id", "-t", "ed25519")
+	c, _ := ageio.Open(ageio.Options{Env: []string{"PATH=" + os.Getenv("PATH"), "PASSAGE_IDENTITIES_FILE=" + key}})
+	ct := run(t, []byte(entry), "age", "-e", "-r", pub)
+	var wg sync.WaitGroup
+	for i := 0; i < 6; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if got, err := c.Decrypt(context.Background(), bytes.NewReader(ct)); err != nil || string(got) != entry {
+				t.Errorf("Decrypt = (%q, %v)", got, err)
+			}
+		}()
+	}
+	wg.Wait()
 }
