@@ -94,7 +94,7 @@ func parseAlternates(b []byte) []string {
 		}
 		if line[0] == '"' {
 			u, err := strconv.Unquote(line)
-			if err != nil {
+			if err != nil || u == "" {
 				continue
 			}
 			line = u

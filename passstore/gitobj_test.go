@@ -856,7 +856,7 @@ func TestRefParsers(t *testing.T) {
 			t.Errorf("parseLooseRef(%q) = %s, %q, %v", tt.in, h, target, err)
 		}
 	}
-	if got := parseAlternates([]byte("# comment\n/abs/objects\n\n../rel/objects\r\n\"/quoted\\tdir\"\n")); !reflect.DeepEqual(got, []string{"/abs/objects", "../rel/objects", "/quoted\tdir"}) {
+	if got := parseAlternates([]byte("# comment\n/abs/objects\n\n../rel/objects\r\n\"/quoted\\tdir\"\n\"\"\n\"bad\n")); !reflect.DeepEqual(got, []string{"/abs/objects", "../rel/objects", "/quoted\tdir"}) {
 		t.Errorf("parseAlternates = %q", got)
 	}
 }
