@@ -180,6 +180,10 @@ func (s *Store) commitNative(r *repo, cfg *gitConfig, rel, subject string, sign 
 	if f := strings.ToLower(cfg.get("extensions.refstorage")); f != "" && f != "files" {
 		return errNeedGit
 	}
+	// A shared repository's files get group permissions git computes.
+	if v := strings.ToLower(cfg.get("core.sharedrepository")); v != "" && v != "umask" && v != "false" && v != "no" && v != "off" && v != "0" {
+		return errNeedGit
+	}
 	db := openObjectDB(filepath.Join(r.common, "objects"))
 
 	// git add: lock and read the index, write the blob, update the entry.
@@ -253,21 +257,21 @@ func (s *Store) commitNative(r *repo, cfg *gitConfig, rel, subject string, sign 
 	}
 
 	// git status --porcelain PATH: does the staged file differ from HEAD?
+	// What cannot be read natively (a HEAD or ref git would refuse, an
+	// object of a partial clone's promisor, a damaged or unusual pack) is
+	// left to git, which fetches it, reads it or names the damage.
 	refName, parent, err := r.resolveHead()
 	if err != nil {
-		if errors.Is(err, errNeedGit) {
-			return err
-		}
-		return fmt.Errorf("git: resolve HEAD: %w", err)
+		return errNeedGit
 	}
 	if !parent.IsZero() {
 		root, err := db.readTreeOf(parent)
 		if err != nil {
-			return readErr("read HEAD commit", err)
+			return errNeedGit
 		}
 		te, ok, err := db.findEntry(root, rel)
 		if err != nil {
-			return readErr("read HEAD tree", err)
+			return errNeedGit
 		}
 		if ok && te.hash == blob && te.mode == mode {
 			return nil // nothing to commit for this file
@@ -355,16 +359,6 @@ func (s *Store) commitNative(r *repo, cfg *gitConfig, rel, subject string, sign 
 	}
 	appendReflog(filepath.Join(r.gitDir, "logs", "HEAD"), line, logAll)
 	return nil
-}
-
-// readErr wraps an error from reading HEAD's objects; an object that is
-// not there (a partial clone's promisor object, or damage git can name
-// better) hands over to the git binary.
-func readErr(what string, err error) error {
-	if errors.Is(err, errObjectNotFound) {
-		return errNeedGit
-	}
-	return fmt.Errorf("git: %s: %w", what, err)
 }
 
 // buildTree writes the trees for the stage-0 index entries (intent-to-add

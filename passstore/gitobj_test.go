@@ -893,3 +893,37 @@ func FuzzRefs(f *testing.F) {
 		}
 	})
 }
+
+// TestCommitNativeHandsOver: what gitobj.go does not handle goes to the
+// git binary (here absent, so the hand-over shows as "git not found"): a
+// shared repository, a HEAD commit whose tree is missing.
+func TestCommitNativeHandsOver(t *testing.T) {
+	t.Parallel()
+	env := gitEnvFor(t, identEnv...)
+	s, dir := nativeStore(t, env)
+	gitIn(t, env, dir, "config", "core.sharedRepository", "group")
+	if _, err := s.Write(t.Context(), "a", []byte("1\n"), &fakeCrypt{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit("a", "shared"); err == nil || !strings.Contains(err.Error(), "git not found") {
+		t.Errorf("shared repository: %v, want a hand-over to git", err)
+	}
+	s.o.Env = env // with git: a commit with git's permissions
+	if err := s.Commit("a", "shared"); err != nil {
+		t.Fatal(err)
+	}
+	checkRepo(t, env, dir)
+	gitIn(t, env, dir, "config", "--unset", "core.sharedRepository")
+
+	s.o.Env = nativeOnly(t, env)
+	tree := revParse(t, env, dir, "HEAD^{tree}")
+	if err := os.Remove(loosePath(filepath.Join(dir, ".git", "objects"), plumbing.NewHash(tree))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Write(t.Context(), "a", []byte("2\n"), &fakeCrypt{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit("a", "missing tree"); err == nil || !strings.Contains(err.Error(), "git not found") {
+		t.Errorf("missing HEAD tree: %v, want a hand-over to git", err)
+	}
+}
