@@ -455,6 +455,17 @@ func TestCommitNativePacked(t *testing.T) {
 				t.Fatal("refs/heads/main still loose")
 			}
 			head := revParse(t, env, dir, "HEAD")
+			// The trees are packed, some as deltas (every packed object reads
+			// back as git shows it: TestObjectDBReadsWhatGitWrites).
+			deltaTrees := 0
+			for _, l := range strings.Split(gitIn(t, env, dir, "verify-pack", "-v", packIdx(t, dir)), "\n") {
+				if f := strings.Fields(l); len(f) == 7 && f[1] == "tree" {
+					deltaTrees++
+				}
+			}
+			if deltaTrees == 0 {
+				t.Fatal("no tree stored as a delta")
+			}
 			// Unchanged entry: nothing to commit.
 			if err := s.Commit("deep/er/entry", "Nothing"); err != nil {
 				t.Fatal(err)
