@@ -236,11 +236,54 @@ func TestParseGitRandom(t *testing.T) {
 			}
 		}
 	}
+	// git config --get of a few keys (in upper case: names are
+	// case-insensitive but for the subsection) is the last value.
+	r = rand.New(rand.NewSource(5))
+	gets := 0
+	for i := 0; i < 10*n && gets < n/5; i++ {
+		data := randomConfig(r)
+		last := map[string]string{}
+		var names []string
+		err := gitconfig.Parse(data, func(e gitconfig.Entry) error {
+			if e.Section == "" || strings.ContainsAny(e.Section, ".") || strings.ContainsAny(e.Subsection, "\n\x00") {
+				return nil
+			}
+			upper := strings.ToUpper(e.Section) + "." + strings.ToUpper(e.Key)
+			if e.HasSub {
+				upper = strings.ToUpper(e.Section) + "." + e.Subsection + "." + strings.ToUpper(e.Key)
+			}
+			if _, ok := last[upper]; !ok {
+				names = append(names, upper)
+			}
+			last[upper] = e.Value
+			return nil
+		})
+		if err != nil {
+			continue
+		}
+		f := filepath.Join(dir, "config")
+		os.WriteFile(f, data, 0o600)
+		for j, name := range names {
+			if j == 3 {
+				break
+			}
+			cmd := exec.Command("git", "config", "--file", f, "-z", "--get", name)
+			cmd.Env = []string{"HOME=" + dir, "GIT_CONFIG_NOSYSTEM=1", "PATH=" + os.Getenv("PATH")}
+			out, err := cmd.Output()
+			if err != nil || string(out) != last[name]+"\x00" {
+				t.Errorf("file %q: git config --get %q = %q (%v), we read %q", data, name, out, err, last[name])
+			}
+			gets++
+		}
+	}
+	if gets < n/5 {
+		t.Errorf("only %d --get comparisons", gets)
+	}
 	// The generator must exercise both outcomes.
 	if errs < n/10 || errs > n*9/10 {
 		t.Errorf("%d of %d generated files are malformed: generator out of balance", errs, n)
 	}
-	t.Logf("%d files, %d malformed, all as git reads them", n, errs)
+	t.Logf("%d files, %d malformed, all as git reads them; %d keys read back with git config --get", n, errs, gets)
 }
 
 // FuzzParse: no panic, consistent errors, and (git is cheap enough to run
