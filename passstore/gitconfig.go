@@ -158,7 +158,10 @@ func (c *gitConfig) load(path string, depth int) {
 		}
 		if e.HasSub {
 			c.vals[e.Section+"."+e.Subsection+"."+e.Key] = val
-			if e.Section == "includeif" && e.Key == "path" && !e.NoValue && c.gitDirMatches(e.Subsection, path) {
+			if e.Section == "includeif" && e.Key == "path" && c.gitDirMatches(e.Subsection, path) {
+				if e.NoValue {
+					return fmt.Errorf("missing value for 'include.path' at line %d", e.Line)
+				}
 				c.load(includePath(val, path, c.home), depth+1)
 			}
 			return nil

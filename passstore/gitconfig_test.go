@@ -148,12 +148,14 @@ func FuzzGitConfig(f *testing.F) {
 func TestCommitMalformedConfig(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
-		name, file, content string
+		name, file, content, gitSays string
 	}{
-		{"global", ".gitconfig", "[user]\n\tname = x\n[broken\n"},
-		{"include", ".gitconfig", "[include]\n\tpath = inc\n"},
-		{"include without value", ".gitconfig", "[include]\n\tpath\n"},
-		{"repo", "", "[core]\n\tbare = false\n\tx = \"unterminated\n"},
+		{"global", ".gitconfig", "[user]\n\tname = x\n[broken\n", "bad config line 3"},
+		{"include", ".gitconfig", "[include]\n\tpath = inc\n", "bad config line 2"},
+		{"include without value", ".gitconfig", "[include]\n\tpath\n", "bad config line 2"},
+		{"includeIf without value", ".gitconfig", "[includeIf \"gitdir:**\"]\n\tpath\n", "bad config line 2"},
+		{"includes too deep", ".gitconfig", "[include]\n\tpath = ~/.gitconfig\n", "exceeded maximum include depth"},
+		{"repo", "", "[core]\n\tbare = false\n\tx = \"unterminated\n", "bad config line"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -177,8 +179,8 @@ func TestCommitMalformedConfig(t *testing.T) {
 				t.Fatal(err)
 			}
 			err := s.Commit("e", "Add OTP secret for e to store.")
-			if err == nil || !strings.Contains(err.Error(), "bad config line") {
-				t.Errorf("Commit = %v, want git's bad config line", err)
+			if err == nil || !strings.Contains(err.Error(), tt.gitSays) {
+				t.Errorf("Commit = %v, want git's %q", err, tt.gitSays)
 			}
 			cmd := exec.Command("git", "-C", dir, "-c", "include.path=/dev/null", "--no-pager", "log", "--format=%s")
 			cmd.Env = append(env, "GIT_CONFIG_GLOBAL=/dev/null")

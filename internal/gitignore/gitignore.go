@@ -1,8 +1,9 @@
 // Package gitignore owns gitignore(5) pattern syntax and git's wildmatch:
 // it parses the lines of a .gitignore (or info/exclude, core.excludesFile)
 // and matches slash-separated paths as git 2.39's dir.c and wildmatch.c
-// do. It replaces go-git's plumbing/format/gitignore, which links
-// go-git's config packages (gcfg, encoding/gob) and so costs start-up time.
+// do. It replaces go-git's plumbing/format/gitignore, which imports
+// go-git's plumbing/format/config and through it gcfg and encoding/gob,
+// whose initialisation costs every passotp process start-up time.
 //
 // Finding the files, their order, and the rule that a path below an
 // excluded directory cannot be re-included are the caller's part: see
