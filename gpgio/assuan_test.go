@@ -7,6 +7,8 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -241,4 +243,79 @@ func FuzzAssuan(f *testing.F) {
 			t.Errorf("stripPKCS1 removed nothing")
 		}
 	})
+}
+
+// TestDialUnix: dialUnix against a real unix socket: a missing socket and
+// one nobody listens on count as "not listening" (autostart follows); a
+// connection works both ways; a cancelled context ends a read that the
+// peer never answers (the deadline reaches the poller), with no hang.
+func TestDialUnix(t *testing.T) {
+	dir, err := os.MkdirTemp("", "pdu") // short: sun_path holds 107 bytes
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	ctx := context.Background()
+	if _, err := dialUnix(ctx, filepath.Join(dir, "missing")); !notListening(err) {
+		t.Errorf("missing socket: %v, want a not-listening error", err)
+	}
+	stale := filepath.Join(dir, "stale")
+	l, err := net.Listen("unix", stale)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.(*net.UnixListener).SetUnlinkOnClose(false)
+	l.Close()
+	if _, err := dialUnix(ctx, stale); !notListening(err) {
+		t.Errorf("socket without listener: %v, want a not-listening error", err)
+	}
+	if _, err := dialUnix(ctx, "/"+strings.Repeat("x", 120)); err == nil || !strings.Contains(err.Error(), "longer than") {
+		t.Errorf("long path: %v", err)
+	}
+
+	sock := filepath.Join(dir, "S")
+	l, err = net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		io.WriteString(c, "OK hello\n")
+		r := bufio.NewReader(c)
+		line, _ := r.ReadString('\n')
+		if line == "PING\n" {
+			io.WriteString(c, "D pong\nOK\n")
+		}
+		io.Copy(io.Discard, r) // then never answer again
+	}()
+	f, err := dialUnix(ctx, sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &assuanConn{conn: f, r: bufio.NewReader(f)}
+	defer a.close()
+	if _, err := a.transact(ctx, "", nil, nil); err != nil {
+		t.Fatalf("greeting: %v", err)
+	}
+	if d, err := a.transact(ctx, "PING", nil, nil); err != nil || string(d) != "pong" {
+		t.Fatalf("PING = %q, %v", d, err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { _, err := a.transact(cctx, "WAIT", nil, nil); done <- err }()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled transact: %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("cancelled transact still blocked after 10 s (hang guard)")
+	}
 }

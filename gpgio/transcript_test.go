@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,7 +26,7 @@ func transcriptPath(entry string) string {
 
 // recordingConn copies every byte read and written into a transcript.
 type recordingConn struct {
-	net.Conn
+	conn
 	mu    sync.Mutex
 	in    bytes.Buffer // from the agent
 	out   bytes.Buffer // to the agent
@@ -35,7 +34,7 @@ type recordingConn struct {
 }
 
 func (r *recordingConn) Read(p []byte) (int, error) {
-	n, err := r.Conn.Read(p)
+	n, err := r.conn.Read(p)
 	r.mu.Lock()
 	r.in.Write(p[:n])
 	r.flush(&r.in, "S: ")
@@ -48,7 +47,7 @@ func (r *recordingConn) Write(p []byte) (int, error) {
 	r.out.Write(p)
 	r.flush(&r.out, "C: ")
 	r.mu.Unlock()
-	return r.Conn.Write(p)
+	return r.conn.Write(p)
 }
 
 func (r *recordingConn) flush(b *bytes.Buffer, prefix string) {
@@ -79,7 +78,7 @@ func TestUpdateAgentTranscripts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rec := &recordingConn{Conn: a.conn}
+		rec := &recordingConn{conn: a.conn}
 		a.conn, a.r = rec, bufio.NewReader(rec)
 		c.agent = &agentConn{a: a}
 		got, err := c.Decrypt(context.Background(), bytes.NewReader(ct))

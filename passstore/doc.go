@@ -55,10 +55,11 @@
 // [Store.Commit] records an entry in the nearest git work tree between the
 // entry's directory and PREFIX (never above PREFIX), as pass's git_add_file
 // does: stage the file, and commit the whole index with exactly the given
-// subject if the file differs from HEAD. It uses go-git's storage and object
-// packages directly (not its top-level package, whose transport
-// dependencies cost process start-up time), and writes index, objects,
-// refs and reflogs the way git does. When the repository has commit hooks,
+// subject if the file differs from HEAD. It reads and writes objects and
+// refs itself (gitobj.go, on go-git's plumbing, index, object-file and
+// pack formats: go-git's storage and object packages, like its top-level
+// package, cost process start-up time on every run), and writes index,
+// objects, refs and reflogs the way git does. When the repository has commit hooks,
 // needs a signature that no [Options.Signer] makes, or uses index features
 // go-git cannot write, it runs the git binary instead, with pass's
 // environment (GIT_* variables removed, GIT_CEILING_DIRECTORIES=PREFIX/..).

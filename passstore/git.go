@@ -1,8 +1,10 @@
 package passstore
 
-// All go-git use lives in the git*.go files. Only the storage, object and
-// index-format packages are used, not go-git's top-level package, whose
-// transport dependencies cost process start-up time (see doc.go).
+// All go-git use lives in the git*.go files. Only go-git's light packages
+// are used (plumbing, the index, object-file and pack formats): its
+// top-level, storage and object packages cost process start-up time
+// (transport dependencies, encoding/gob and regexps initialised at start;
+// issue 3), so gitobj.go reads and writes objects and refs itself.
 
 import (
 	"bytes"
@@ -11,19 +13,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"syscall"
 
-	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
-	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/go-git/go-git/v5/plumbing/storer"
-	"github.com/go-git/go-git/v5/storage/filesystem"
-	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 )
 
 // ErrUnmerged means the index holds unmerged paths, so git would refuse to
@@ -188,12 +183,11 @@ func (s *Store) commitNative(r *repo, cfg *gitConfig, rel, subject string, sign 
 	if f := strings.ToLower(cfg.get("extensions.refstorage")); f != "" && f != "files" {
 		return errNeedGit
 	}
-	var bfs = osfs.New(r.gitDir)
-	if r.common != r.gitDir {
-		bfs = dotgit.NewRepositoryFilesystem(osfs.New(r.gitDir), osfs.New(r.common))
+	// A shared repository's files get group permissions git computes.
+	if v := strings.ToLower(cfg.get("core.sharedrepository")); v != "" && v != "umask" && v != "false" && v != "no" && v != "off" && v != "0" {
+		return errNeedGit
 	}
-	st := filesystem.NewStorageWithOptions(bfs, cache.NewObjectLRUDefault(), filesystem.Options{})
-	defer st.Close()
+	db := openObjectDB(filepath.Join(r.common, "objects"))
 
 	// git add: lock and read the index, write the blob, update the entry.
 	indexPath := filepath.Join(r.gitDir, "index")
@@ -230,9 +224,9 @@ func (s *Store) commitNative(r *repo, cfg *gitConfig, rel, subject string, sign 
 	if err != nil {
 		return fmt.Errorf("git: %w", err)
 	}
-	blob, err := writeObject(st, plumbing.BlobObject, content)
+	blob, err := db.write(plumbing.BlobObject, content)
 	if err != nil {
-		return err
+		return fmt.Errorf("git: %w", err)
 	}
 	mode := filemode.Regular
 	if fi.Mode()&0o111 != 0 && !cfg.isFalse("core.filemode") {
@@ -266,26 +260,23 @@ func (s *Store) commitNative(r *repo, cfg *gitConfig, rel, subject string, sign 
 	}
 
 	// git status --porcelain PATH: does the staged file differ from HEAD?
-	headRef, err := st.Reference(plumbing.HEAD)
+	// What cannot be read natively (a HEAD or ref git would refuse, an
+	// object of a partial clone's promisor, a damaged or unusual pack) is
+	// left to git, which fetches it, reads it or names the damage.
+	refName, parent, err := r.resolveHead()
 	if err != nil {
-		return fmt.Errorf("git: read HEAD: %w", err)
-	}
-	var parent plumbing.Hash
-	if resolved, err := storer.ResolveReference(st, plumbing.HEAD); err == nil {
-		parent = resolved.Hash()
-	} else if !errors.Is(err, plumbing.ErrReferenceNotFound) {
-		return fmt.Errorf("git: resolve HEAD: %w", err)
+		return errNeedGit
 	}
 	if !parent.IsZero() {
-		c, err := object.GetCommit(st, parent)
+		root, err := db.readTreeOf(parent)
 		if err != nil {
-			return fmt.Errorf("git: read HEAD commit: %w", err)
+			return errNeedGit
 		}
-		t, err := c.Tree()
+		te, ok, err := db.findEntry(root, rel)
 		if err != nil {
-			return fmt.Errorf("git: read HEAD tree: %w", err)
+			return errNeedGit
 		}
-		if te, err := t.FindEntry(rel); err == nil && te.Hash == blob && te.Mode == mode {
+		if ok && te.hash == blob && te.mode == mode {
 			return nil // nothing to commit for this file
 		}
 	}
@@ -296,7 +287,7 @@ func (s *Store) commitNative(r *repo, cfg *gitConfig, rel, subject string, sign 
 			return fmt.Errorf("git: %w", ErrUnmerged)
 		}
 	}
-	tree, err := buildTree(st, idx.Entries)
+	tree, err := buildTree(db, idx.Entries)
 	if err != nil {
 		return err
 	}
@@ -308,9 +299,9 @@ func (s *Store) commitNative(r *repo, cfg *gitConfig, rel, subject string, sign 
 	if err != nil {
 		return fmt.Errorf("git: %w", err)
 	}
-	c := &object.Commit{Author: author, Committer: committer, Message: msg, TreeHash: tree}
+	c := &commit{tree: tree, author: author, committer: committer, message: msg}
 	if !parent.IsZero() {
-		c.ParentHashes = []plumbing.Hash{parent}
+		c.parents = []plumbing.Hash{parent}
 	}
 	if sign {
 		keyID := cfg.get("user.signingkey")
@@ -324,43 +315,22 @@ func (s *Store) commitNative(r *repo, cfg *gitConfig, rel, subject string, sign 
 		if err != nil {
 			return fmt.Errorf("git: signed commit requested (pass.signcommits or commit.gpgsign) but no signer: %w", err)
 		}
-		payload := st.NewEncodedObject()
-		if err := c.EncodeWithoutSignature(payload); err != nil {
-			return fmt.Errorf("git: %w", err)
-		}
-		rd, err := payload.Reader()
-		if err != nil {
-			return fmt.Errorf("git: %w", err)
-		}
-		sig, err := signer.Sign(rd)
-		rd.Close()
+		sig, err := signer.Sign(bytes.NewReader(c.encode(false)))
 		if errors.Is(err, ErrSignWithGit) {
 			return errNeedGit
 		}
 		if err != nil {
 			return fmt.Errorf("git: sign commit: %w", err)
 		}
-		c.PGPSignature = string(sig)
+		c.gpgsig = string(sig)
 	}
-	obj := st.NewEncodedObject()
-	if err := c.Encode(obj); err != nil {
-		return fmt.Errorf("git: %w", err)
-	}
-	h, err := st.SetEncodedObject(obj)
+	h, err := db.write(plumbing.CommitObject, c.encode(true))
 	if err != nil {
 		return fmt.Errorf("git: write commit: %w", err)
 	}
 
 	// Move the branch (or a detached HEAD) with git's lock protocol.
-	refName := plumbing.HEAD
-	if headRef.Type() == plumbing.SymbolicReference {
-		refName = headRef.Target()
-	}
-	refDir := r.common
-	if refName == plumbing.HEAD {
-		refDir = r.gitDir
-	}
-	refPath := filepath.Join(refDir, filepath.FromSlash(refName.String()))
+	refPath := r.refPath(refName)
 	if err := os.MkdirAll(filepath.Dir(refPath), 0o777); err != nil {
 		return fmt.Errorf("git: %w", err)
 	}
@@ -369,11 +339,11 @@ func (s *Store) commitNative(r *repo, cfg *gitConfig, rel, subject string, sign 
 		return fmt.Errorf("git: %w", err)
 	}
 	defer unlockRef()
-	var now plumbing.Hash
-	if ref, err := st.Reference(refName); err == nil && ref.Type() == plumbing.HashReference {
-		now = ref.Hash()
+	now, target, err := r.readRef(refName)
+	if err != nil && !errors.Is(err, errRefNotFound) {
+		return fmt.Errorf("git: read %s: %w", refName, err)
 	}
-	if now != parent {
+	if now != parent || target != "" {
 		return fmt.Errorf("git: %s moved during the commit", refName)
 	}
 	if err := commitLock(refPath, []byte(h.String()+"\n")); err != nil {
@@ -387,42 +357,18 @@ func (s *Store) commitNative(r *repo, cfg *gitConfig, rel, subject string, sign 
 	line := fmt.Sprintf("%s %s %s <%s> %d %s\t%s: %s\n", parent, h, committer.Name, committer.Email,
 		committer.When.Unix(), committer.When.Format("-0700"), what, strings.SplitN(msg, "\n", 2)[0])
 	logAll := !cfg.isFalse("core.logallrefupdates")
-	if refName != plumbing.HEAD {
-		appendReflog(filepath.Join(r.common, "logs", filepath.FromSlash(refName.String())), line, logAll)
+	if refName != "HEAD" {
+		appendReflog(filepath.Join(r.refDir(refName), "logs", filepath.FromSlash(refName)), line, logAll)
 	}
 	appendReflog(filepath.Join(r.gitDir, "logs", "HEAD"), line, logAll)
 	return nil
 }
 
-func writeObject(st *filesystem.Storage, t plumbing.ObjectType, content []byte) (plumbing.Hash, error) {
-	h := plumbing.ComputeHash(t, content)
-	if st.HasEncodedObject(h) == nil {
-		return h, nil
-	}
-	obj := st.NewEncodedObject()
-	obj.SetType(t)
-	obj.SetSize(int64(len(content)))
-	w, err := obj.Writer()
-	if err != nil {
-		return h, fmt.Errorf("git: %w", err)
-	}
-	if _, err := w.Write(content); err != nil {
-		return h, fmt.Errorf("git: %w", err)
-	}
-	if err := w.Close(); err != nil {
-		return h, fmt.Errorf("git: %w", err)
-	}
-	if _, err := st.SetEncodedObject(obj); err != nil {
-		return h, fmt.Errorf("git: write object: %w", err)
-	}
-	return h, nil
-}
-
 // buildTree writes the trees for the stage-0 index entries (intent-to-add
 // entries excluded, as git commit does) and returns the root tree.
-func buildTree(st *filesystem.Storage, entries []*index.Entry) (plumbing.Hash, error) {
+func buildTree(db *objectDB, entries []*index.Entry) (plumbing.Hash, error) {
 	type node struct {
-		files []object.TreeEntry
+		files []treeEntry
 		dirs  map[string]*node
 	}
 	root := &node{dirs: map[string]*node{}}
@@ -440,27 +386,20 @@ func buildTree(st *filesystem.Storage, entries []*index.Entry) (plumbing.Hash, e
 			}
 			n = c
 		}
-		n.files = append(n.files, object.TreeEntry{Name: parts[len(parts)-1], Mode: e.Mode, Hash: e.Hash})
+		n.files = append(n.files, treeEntry{name: parts[len(parts)-1], mode: e.Mode, hash: e.Hash})
 	}
 	var write func(n *node) (plumbing.Hash, error)
 	write = func(n *node) (plumbing.Hash, error) {
-		t := &object.Tree{Entries: append([]object.TreeEntry(nil), n.files...)}
+		t := append([]treeEntry(nil), n.files...)
 		for name, c := range n.dirs {
 			h, err := write(c)
 			if err != nil {
 				return h, err
 			}
-			t.Entries = append(t.Entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
+			t = append(t, treeEntry{name: name, mode: filemode.Dir, hash: h})
 		}
-		sort.Sort(object.TreeEntrySorter(t.Entries))
-		obj := st.NewEncodedObject()
-		if err := t.Encode(obj); err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("git: build tree: %w", err)
-		}
-		if st.HasEncodedObject(obj.Hash()) == nil {
-			return obj.Hash(), nil
-		}
-		h, err := st.SetEncodedObject(obj)
+		sortTree(t)
+		h, err := db.write(plumbing.TreeObject, encodeTree(t))
 		if err != nil {
 			return h, fmt.Errorf("git: write tree: %w", err)
 		}

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/passotp/passotp/internal/gitconfig"
 )
 
@@ -278,7 +277,7 @@ func includePath(p, from, home string) string {
 }
 
 // identity returns author and committer as git commit would choose them.
-func (s *Store) identity(cfg *gitConfig) (author, committer object.Signature, err error) {
+func (s *Store) identity(cfg *gitConfig) (author, committer signature, err error) {
 	now := s.o.Now()
 	author, err = s.ident(cfg, "AUTHOR", "author", now)
 	if err != nil {
@@ -288,11 +287,11 @@ func (s *Store) identity(cfg *gitConfig) (author, committer object.Signature, er
 	return
 }
 
-func (s *Store) ident(cfg *gitConfig, envRole, cfgRole string, now time.Time) (object.Signature, error) {
+func (s *Store) ident(cfg *gitConfig, envRole, cfgRole string, now time.Time) (signature, error) {
 	name := firstNonEmpty(s.env("GIT_"+envRole+"_NAME"), cfg.get(cfgRole+".name"), cfg.get("user.name"))
 	email := firstNonEmpty(s.env("GIT_"+envRole+"_EMAIL"), cfg.get(cfgRole+".email"), cfg.get("user.email"))
 	if (name == "" || email == "") && cfg.boolean("user.useconfigonly") {
-		return object.Signature{}, errors.New("no name or e-mail was given and auto-detection is disabled (user.useConfigOnly)")
+		return signature{}, errors.New("no name or e-mail was given and auto-detection is disabled (user.useConfigOnly)")
 	}
 	if name == "" || email == "" {
 		uname, gecos := "", ""
@@ -319,7 +318,7 @@ func (s *Store) ident(cfg *gitConfig, envRole, cfgRole string, now time.Time) (o
 			when = t
 		}
 	}
-	return object.Signature{Name: sanitizeIdent(name), Email: sanitizeIdent(email), When: when}, nil
+	return signature{Name: sanitizeIdent(name), Email: sanitizeIdent(email), When: when}, nil
 }
 
 func firstNonEmpty(v ...string) string {

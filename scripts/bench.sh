@@ -89,7 +89,7 @@ func main() {
 	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	cpu := time.Duration(syscall.TimevalToNsec(ru.Utime) + syscall.TimevalToNsec(ru.Stime))
-	fmt.Println(wall.Microseconds(), cpu.Microseconds())
+	fmt.Println(wall.Microseconds(), cpu.Microseconds(), ru.Minflt)
 }
 GO
 printf 'module timeit\n\ngo 1.21\n' >"$SANDBOX/timeit/go.mod"
@@ -153,26 +153,28 @@ for name in cv rsa prot; do
 	[[ $name == prot ]] || LABELS+=("plain-$name") # the agent's time, not ours
 done
 
-declare -A T C # label -> space-separated microseconds: wall, CPU
+declare -A T C F # label -> space-separated microseconds: wall, CPU; minor page faults
 echo "timing ${#LABELS[@]} commands x $RUNS runs, alternating ..." >&2
 for ((i = 0; i < RUNS; i++)); do
 	for label in "${LABELS[@]}"; do
 		read -r -a argv <<<"${CMD[$label]}"
 		out=$("$SANDBOX/timeit-bin" "${argv[@]}" 2>/dev/null </dev/null) ||
 			{ echo "bench.sh: $label failed" >&2; exit 1; }
-		read -r wall cpu <<<"$out"
+		read -r wall cpu faults <<<"$out"
 		T[$label]+="$wall "
 		C[$label]+="$cpu "
+		F[$label]+="$faults "
 	done
 done
 
 median() { # microseconds in, microseconds out
 	tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print int((a[NR/2]+a[NR/2+1])/2)}'
 }
-declare -A M MC
+declare -A M MC MF
 for label in "${LABELS[@]}"; do
 	M[$label]=$(median "${T[$label]}")
 	MC[$label]=$(median "${C[$label]}")
+	MF[$label]=$(median "${F[$label]}")
 done
 ms() { awk -v u="$1" 'BEGIN {printf "%.2f", u/1000}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
@@ -214,6 +216,8 @@ echo "    pass otp / passotp, cv25519:      $(both pass-cv plain-cv)"
 echo "    pass otp / passotp, RSA-3072:     $(both pass-rsa plain-rsa)"
 echo "    passotp / empty Go, cv25519:      $(both plain-cv empty)"
 echo "  the linker's file, not a copy: passotp / empty Go, cv25519 $(both linked-cv empty)"
+echo "minor page faults (median; they hardly depend on load): empty Go ${MF[empty]}," \
+	"passotp --version ${MF[startup]}, passotp cv25519 ${MF[passotp-cv]}"
 echo
 inittrace() { # BINARY TOP: the TOP package inits of `BINARY cv/bench`, least of 9 runs each
 	for ((i = 0; i < 9; i++)); do

@@ -3,6 +3,11 @@ package app
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -28,7 +33,8 @@ func (a *App) run(ctx context.Context, args []string) error {
 	app.Writer, app.ErrWriter, app.Reader = a.Stdout, a.Stderr, a.Stdin
 	app.HelpName = a.D
 	if len(args) > 0 && args[len(args)-1] == completionFlag {
-		return app.RunContext(ctx, append([]string{a.D}, args...))
+		a.complete(app, args[:len(args)-1])
+		return nil
 	}
 
 	name, rest := cmdCode, args
@@ -46,10 +52,10 @@ func (a *App) run(ctx context.Context, args []string) error {
 			name, rest = cmdCode, args[1:]
 		}
 	}
+	cmd := findCommand(app, name)
 	var argv []string
 	switch name {
 	case cmdHelp, cmdVersion:
-		argv = []string{a.D, name}
 	case cmdValidate:
 		// No option parsing: the first argument is the URI, missing
 		// means the empty string, the rest is ignored.
@@ -57,9 +63,8 @@ func (a *App) run(ctx context.Context, args []string) error {
 		if len(rest) > 0 {
 			uri = rest[0]
 		}
-		argv = []string{a.D, name, uri}
+		argv = []string{uri}
 	default:
-		cmd := findCommand(app, name)
 		_, posixly := a.env["POSIXLY_CORRECT"] // getopt: set, even empty
 		r := getopt(rest, specs(cmd), posixly)
 		n := len(r.operands)
@@ -78,9 +83,95 @@ func (a *App) run(ctx context.Context, args []string) error {
 		if len(r.errs) > 0 || badCount {
 			return &usageError{errs: r.errs, prog: a.G, usage: a.usageLine(name)}
 		}
-		argv = append([]string{a.D, name}, r.canonical()...)
+		argv = r.canonical()
 	}
-	return app.RunContext(ctx, argv)
+	return runCommand(ctx, app, cmd, argv)
+}
+
+// runCommand runs cmd of app with args, which run has already checked and
+// rewritten to the canonical form ("--long", "--long=value", "--",
+// operands). It is the part of urfave/cli's App.Run that passotp uses:
+// the command's flags applied to a flag.FlagSet, a cli.Context, the
+// action. App.Run itself is not called because it links urfave/cli's
+// help printer, which executes text/template: that makes the linker keep
+// every exported method of every type (reflect.Value.MethodByName), about
+// a third of the binary, and costs ~0.6 ms of start-up on every run
+// (issue 3; TestNoReflectMethod in the module root guards it).
+func runCommand(ctx context.Context, app *cli.App, cmd *cli.Command, args []string) error {
+	set := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
+	set.SetOutput(io.Discard)
+	if cmd.SkipFlagParsing {
+		// Everything is an operand: parse "--" followed by the args.
+		args = append([]string{"--"}, args...)
+	}
+	for _, f := range cmd.Flags {
+		if err := f.Apply(set); err != nil {
+			return err
+		}
+	}
+	if err := set.Parse(args); err != nil {
+		return err // run's getopt pass has rejected every bad option already
+	}
+	c := cli.NewContext(app, set, nil)
+	c.Context, c.Command = ctx, cmd
+	return cmd.Action(c)
+}
+
+// complete answers urfave/cli's shell-completion request, words being the
+// arguments before completionFlag, as urfave/cli's default completion
+// does: after a command word and an option-like last word, the matching
+// options of that command not given yet (hidden ones left out); with no
+// command word, every command name and alias ("name:usage" when $0 ends
+// in zsh). The completion scripts of completions/ do not use it.
+func (a *App) complete(app *cli.App, words []string) {
+	last := ""
+	if len(words) > 0 {
+		last = words[len(words)-1]
+	}
+	var cmd *cli.Command
+	if len(words) > 0 {
+		cmd = app.Command(words[0])
+	}
+	if strings.HasPrefix(last, "-") {
+		if cmd == nil {
+			return // no global options
+		}
+		cur := strings.TrimPrefix(strings.TrimPrefix(last, "-"), "-")
+		for _, f := range cmd.Flags {
+			if vf, ok := f.(cli.VisibleFlag); ok && !vf.IsVisible() {
+				continue
+			}
+			for _, n := range f.Names() {
+				dash := "--"
+				if len(n) == 1 {
+					if strings.HasPrefix(last, "--") {
+						continue
+					}
+					dash = "-"
+				}
+				if strings.HasPrefix(n, cur) && n != cur && !slices.Contains(words, dash+n) {
+					fmt.Fprintln(a.Stdout, dash+n)
+				}
+			}
+		}
+		return
+	}
+	if cmd != nil {
+		return // no subcommands
+	}
+	zsh := strings.HasSuffix(a.Getenv("0"), "zsh")
+	for _, c := range app.Commands {
+		if c.Hidden {
+			continue
+		}
+		for _, n := range c.Names() {
+			if zsh {
+				fmt.Fprintf(a.Stdout, "%s:%s\n", n, c.Usage)
+			} else {
+				fmt.Fprintln(a.Stdout, n)
+			}
+		}
+	}
 }
 
 // plainName reports whether arg, as the only argument, is an entry name

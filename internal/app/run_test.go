@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/passotp/passotp/internal/testkeys"
@@ -94,5 +95,40 @@ func TestFastPath(t *testing.T) {
 				t.Errorf("e: status %d, stdout %q, stderr %q; want a code", st, out, errOut)
 			}
 		})
+	}
+}
+
+// TestComplete: urfave/cli's --generate-bash-completion request, answered
+// by run.go's complete as urfave/cli's default completion answered it.
+func TestComplete(t *testing.T) {
+	all := "code\nshow\ninsert\nadd\nappend\nuri\nls\nvalidate\nhelp\nversion\n"
+	tests := []struct {
+		args []string
+		env  []string
+		want string
+	}{
+		{nil, nil, all},
+		{[]string{"foo"}, nil, all},
+		{[]string{"code"}, nil, ""},
+		{[]string{"-c"}, nil, ""},
+		{[]string{"code", "--c"}, nil, "--clip\n"},
+		{[]string{"ls", "--co"}, nil, "--codes\n"},
+		{[]string{"code", "-"}, nil, "--clip\n-c\n--quiet\n-q\n--fresh\n--min-remaining\n--json\n--line\n--label\n--store\n"},
+		{[]string{"code", "--clip", "-"}, nil, "-c\n--quiet\n-q\n--fresh\n--min-remaining\n--json\n--line\n--label\n--store\n"},
+		{[]string{"insert", "--"}, nil, "--force\n--echo\n--secret\n--issuer\n--account\n--path\n--store\n"},
+		{[]string{"validate", "-"}, nil, ""},
+		{nil, []string{"0=/usr/bin/zsh"}, "code:Generate an OTP code and optionally put it on the clipboard\nshow:Generate an OTP code and optionally put it on the clipboard\n"},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		args := append(append([]string{}, tt.args...), completionFlag)
+		status := Main(append([]string{"passotp"}, args...), nil, &stdout, &stderr, append([]string{"HOME=" + t.TempDir()}, tt.env...))
+		got := stdout.String()
+		if tt.env != nil {
+			got = strings.Join(strings.SplitAfter(got, "\n")[:2], "")
+		}
+		if status != 0 || got != tt.want || stderr.Len() != 0 {
+			t.Errorf("%q: status %d, stdout %q, stderr %q; want 0, %q, nothing", args, status, got, stderr.String(), tt.want)
+		}
 	}
 }
