@@ -60,8 +60,9 @@
 // pack formats: go-git's storage and object packages, like its top-level
 // package, cost process start-up time on every run), and writes index,
 // objects, refs and reflogs the way git does. When the repository has commit hooks,
-// needs a signature that no [Options.Signer] makes, or uses index features
-// go-git cannot write, it runs the git binary instead, with pass's
+// needs a signature that no [Options.Signer] makes, uses index features
+// go-git cannot write, or a git config file is malformed (git then says
+// "bad config line N"), it runs the git binary instead, with pass's
 // environment (GIT_* variables removed, GIT_CEILING_DIRECTORIES=PREFIX/..).
 // No repository means no commit and no error. An untracked entry that a
 // gitignore pattern excludes is not committed ([ErrIgnored]), since git

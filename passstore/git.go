@@ -52,7 +52,8 @@ type repo struct {
 // The commit is made natively, except that the git binary (found in
 // [Options.Env]'s PATH) runs it when the repository has executable commit
 // hooks, when gitattributes may filter or convert the file, when
-// core.ignoreCase is set, when a
+// core.ignoreCase is set, when a git config file is malformed (git then
+// refuses with its own message), when a
 // signature is required and [Options.Signer] is nil, gpg.format is not
 // openpgp or the signer returns an error wrapping [ErrSignWithGit], or when the index uses features go-git cannot read or write. Errors (including the git binary's output) are for a diagnostic;
 // the entry is written either way.
@@ -88,7 +89,9 @@ func (s *Store) Commit(name, subject string) error {
 	sign := signFlag || cfg.boolean("commit.gpgsign")
 	// core.ignoreCase (macOS, Windows file systems): git matches index
 	// names case-insensitively; leave that to git.
-	useGit := r.hasHooks(cfg) || r.needsFilters(cfg, rel) || cfg.boolean("core.ignorecase")
+	// A malformed config file: git dies on it ("bad config line N"), and
+	// its words are the ones to report.
+	useGit := cfg.err != nil || r.hasHooks(cfg) || r.needsFilters(cfg, rel) || cfg.boolean("core.ignorecase")
 	if sign && (s.o.Signer == nil || (cfg.get("gpg.format") != "" && !strings.EqualFold(cfg.get("gpg.format"), "openpgp"))) {
 		useGit = true
 	}

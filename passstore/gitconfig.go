@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/gcfg"
+	"github.com/passotp/passotp/internal/gitconfig"
 )
 
 // gitConfig is the merged git configuration (system, global, repository,
@@ -24,6 +24,11 @@ type gitConfig struct {
 	home   string
 	xdg    string // XDG_CONFIG_HOME or HOME/.config
 	gitDir string // for includeIf "gitdir:"
+	// err is the first file git would die on (a malformed line, an
+	// include.path without value, includes nested too deep); the values
+	// read before it are kept. A commit then goes to the git binary,
+	// which reports it as "fatal: bad config line N in file F".
+	err error
 }
 
 func (c *gitConfig) get(key string) string { return c.vals[key] }
@@ -137,6 +142,7 @@ func (c *gitConfig) set(key, val string) {
 
 func (c *gitConfig) load(path string, depth int) {
 	if depth > 10 {
+		c.fail(fmt.Errorf("exceeded maximum include depth (10) at %s", path))
 		return
 	}
 	b, err := os.ReadFile(path)
@@ -144,27 +150,40 @@ func (c *gitConfig) load(path string, depth int) {
 		return
 	}
 	// Values are applied in file order; include.path is read in place.
-	_ = gcfg.ReadWithCallback(bytes.NewReader(b), func(sec, sub, key, val string, blank bool) error {
-		if key == "" {
-			return nil
-		}
-		sec, key = strings.ToLower(sec), strings.ToLower(key)
-		if blank {
+	err = gitconfig.Parse(b, func(e gitconfig.Entry) error {
+		val := e.Value
+		if e.NoValue {
 			val = "\x00" // a key without "=" is true
 		}
-		if sub != "" {
-			c.vals[sec+"."+sub+"."+key] = val
-			if sec == "includeif" && key == "path" && !blank && c.gitDirMatches(sub, path) {
+		if e.HasSub {
+			c.vals[e.Section+"."+e.Subsection+"."+e.Key] = val
+			if e.Section == "includeif" && e.Key == "path" && c.gitDirMatches(e.Subsection, path) {
+				if e.NoValue {
+					return fmt.Errorf("missing value for 'include.path' at line %d", e.Line)
+				}
 				c.load(includePath(val, path, c.home), depth+1)
 			}
 			return nil
 		}
-		c.vals[sec+"."+key] = val
-		if sec == "include" && key == "path" && !blank {
+		c.vals[e.Name()] = val
+		if e.Section == "include" && e.Key == "path" {
+			if e.NoValue {
+				return fmt.Errorf("missing value for 'include.path' at line %d", e.Line)
+			}
 			c.load(includePath(val, path, c.home), depth+1)
 		}
 		return nil
 	})
+	if err != nil {
+		c.fail(fmt.Errorf("%w in file %s", err, path))
+	}
+}
+
+// fail records the first error git would die on.
+func (c *gitConfig) fail(err error) {
+	if c.err == nil {
+		c.err = err
+	}
 }
 
 // gitDirMatches evaluates an includeIf condition: "gitdir:PATTERN" and

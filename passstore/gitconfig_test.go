@@ -1,8 +1,11 @@
 package passstore
 
 import (
+	"context"
 	"os"
+	"os/exec"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -137,4 +140,107 @@ func FuzzGitConfig(f *testing.F) {
 		c.load(dir+"/config", 0) // never panics, never loops
 		c.boolean("pass.signcommits")
 	})
+}
+
+// TestCommitMalformedConfig: git dies on a malformed config file, so the
+// native path must not commit as if it were fine; the git binary runs and
+// its "bad config line" is the error. The entry stays written.
+func TestCommitMalformedConfig(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, file, content, gitSays string
+	}{
+		{"global", ".gitconfig", "[user]\n\tname = x\n[broken\n", "bad config line 3"},
+		{"include", ".gitconfig", "[include]\n\tpath = inc\n", "bad config line 2"},
+		{"include without value", ".gitconfig", "[include]\n\tpath\n", "bad config line 2"},
+		{"includeIf without value", ".gitconfig", "[includeIf \"gitdir:**\"]\n\tpath\n", "bad config line 2"},
+		{"includes too deep", ".gitconfig", "[include]\n\tpath = ~/.gitconfig\n", "exceeded maximum include depth"},
+		{"repo", "", "[core]\n\tbare = false\n\tx = \"unterminated\n", "bad config line"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env := gitEnvFor(t, identEnv...)
+			s, dir := gitStore(t, env)
+			home := envGet(env, "HOME")
+			writeFile(t, home+"/inc", "[a]\nk = \\q\n")
+			if tt.file == "" {
+				b, err := os.ReadFile(dir + "/.git/config")
+				if err != nil {
+					t.Fatal(err)
+				}
+				writeFile(t, dir+"/.git/config", string(b)+tt.content)
+			} else {
+				writeFile(t, home+"/"+tt.file, tt.content)
+			}
+			if c := s.loadConfig(workTreeAt(dir)); c.err == nil {
+				t.Fatal("loadConfig: no error recorded")
+			}
+			if _, err := s.Write(context.Background(), "e", []byte("1\n"), &fakeCrypt{}); err != nil {
+				t.Fatal(err)
+			}
+			err := s.Commit("e", "Add OTP secret for e to store.")
+			if err == nil || !strings.Contains(err.Error(), tt.gitSays) {
+				t.Errorf("Commit = %v, want git's %q", err, tt.gitSays)
+			}
+			cmd := exec.Command("git", "-C", dir, "-c", "include.path=/dev/null", "--no-pager", "log", "--format=%s")
+			cmd.Env = append(env, "GIT_CONFIG_GLOBAL=/dev/null")
+			if out, _ := cmd.Output(); strings.Contains(string(out), "Add OTP secret") {
+				t.Errorf("a commit was made: %q", out)
+			}
+			if _, err := os.Stat(dir + "/e.gpg"); err != nil {
+				t.Errorf("entry not written: %v", err)
+			}
+		})
+	}
+}
+
+// TestLoadLikeGit compares the merged configuration (system, global with
+// includes, repository, includeIf gitdir) with git config --list.
+func TestLoadLikeGit(t *testing.T) {
+	t.Parallel()
+	env := gitEnvFor(t, identEnv...)
+	s, dir := gitStore(t, env)
+	home := envGet(env, "HOME")
+	writeFile(t, home+"/sys", "[Core]\n\tEditor = vi  -x \t # c\n[user \"Odd\\\"Sub\"]\n\tKey = \" spaced \"\n")
+	writeFile(t, home+"/.gitconfig", "\xef\xbb\xbf[user]\r\n\tname = Global\r\n[include]\n\tpath = ~/inc\n[includeIf \"gitdir:"+dir+"/\"]\n\tpath = ifinc\n[includeIf \"gitdir:/nowhere/\"]\n\tpath = noinc\n")
+	writeFile(t, home+"/inc", "[pass]\n\tsignCommits\n[legacy.SUB]\n\tk = a\\\n b\n")
+	writeFile(t, home+"/ifinc", "[user]\n\temail = \"if@example.org\"\n")
+	writeFile(t, home+"/noinc", "[user]\n\temail = no@example.org\n")
+	env = append(env, "GIT_CONFIG_NOSYSTEM=", "GIT_CONFIG_SYSTEM="+home+"/sys")
+	s.o.Env = env
+	c := s.loadConfig(workTreeAt(dir))
+	if c.err != nil {
+		t.Fatal(c.err)
+	}
+	cmd := exec.Command("git", "-C", dir, "config", "--list", "-z")
+	cmd.Env = env
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	for _, rec := range strings.Split(string(out), "\x00") {
+		if rec == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(rec, "\n")
+		if !ok {
+			v = "\x00"
+		}
+		// git prints subsections as written; our keys keep them too.
+		want[k] = v
+	}
+	if len(want) < 10 {
+		t.Fatalf("git config --list gave only %q", out)
+	}
+	for k, v := range want {
+		if got, ok := c.vals[k]; !ok || got != v {
+			t.Errorf("%s = %q (%v), git says %q", k, got, ok, v)
+		}
+	}
+	for k := range c.vals {
+		if _, ok := want[k]; !ok {
+			t.Errorf("%s = %q, git has no such key", k, c.vals[k])
+		}
+	}
 }

@@ -1,14 +1,13 @@
 package passstore
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
+	"github.com/passotp/passotp/internal/gitignore"
 )
 
 // ErrIgnored means the entry is not tracked and a gitignore pattern
@@ -16,24 +15,23 @@ import (
 var ErrIgnored = errors.New("the path is ignored by one of your .gitignore files")
 
 // ignored reports whether git add would refuse rel (slash-separated, in
-// the work tree) as ignored: core.excludesFile, .git/info/exclude and the
-// .gitignore files from the top of the work tree down to rel's directory,
-// later ones taking precedence; a path below an excluded directory is
-// excluded. Only the .gitignore files on the path are read.
+// the work tree) as ignored, as git's dir.c decides: core.excludesFile,
+// .git/info/exclude and the .gitignore files from the top of the work tree
+// down to rel's directory, later ones taking precedence. Each directory on
+// the way is checked before its own .gitignore is read, and a path below
+// an excluded directory is excluded (it cannot be re-included). In-tree
+// .gitignore files that are symbolic links are not read, as git refuses
+// them. Only the .gitignore files on the path are read.
 func (r *repo) ignored(cfg *gitConfig, rel string) bool {
-	var ps []gitignore.Pattern
-	read := func(path string, domain []string) {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return
-		}
-		sc := bufio.NewScanner(bytes.NewReader(b))
-		for sc.Scan() {
-			line := strings.TrimSuffix(sc.Text(), "\r")
-			if line == "" || strings.HasPrefix(line, "#") {
-				continue
+	var l gitignore.List
+	read := func(path, base string, inTree bool) {
+		if inTree {
+			if fi, err := os.Lstat(path); err != nil || fi.Mode()&fs.ModeSymlink != 0 {
+				return
 			}
-			ps = append(ps, gitignore.ParsePattern(line, domain))
+		}
+		if b, err := os.ReadFile(path); err == nil {
+			l = append(l, gitignore.Parse(b, base)...)
 		}
 	}
 	ex := cfg.get("core.excludesfile")
@@ -43,23 +41,26 @@ func (r *repo) ignored(cfg *gitConfig, rel string) bool {
 		}
 	}
 	if ex != "" {
-		read(expandHome(ex, cfg.home), nil)
+		read(expandHome(ex, cfg.home), "", false)
 	}
-	read(filepath.Join(r.common, "info", "exclude"), nil)
-	parts := strings.Split(rel, "/")
-	for i := 0; i < len(parts); i++ {
-		read(filepath.Join(r.workTree, filepath.Join(parts[:i]...), ".gitignore"), parts[:i])
-	}
-	if len(ps) == 0 {
-		return false
-	}
-	m := gitignore.NewMatcher(ps)
-	for i := 1; i < len(parts); i++ {
-		if m.Match(parts[:i], true) {
+	read(filepath.Join(r.common, "info", "exclude"), "", false)
+	read(filepath.Join(r.workTree, ".gitignore"), "", true)
+	for i := strings.IndexByte(rel, '/'); i >= 0; i = nextSlash(rel, i) {
+		dir := rel[:i]
+		if l.Excluded(dir, true) {
 			return true
 		}
+		read(filepath.Join(r.workTree, filepath.FromSlash(dir), ".gitignore"), dir+"/", true)
 	}
-	return m.Match(parts, false)
+	return l.Excluded(rel, false)
+}
+
+// nextSlash is the index of the next "/" in s after i, or -1.
+func nextSlash(s string, i int) int {
+	if j := strings.IndexByte(s[i+1:], '/'); j >= 0 {
+		return i + 1 + j
+	}
+	return -1
 }
 
 // filterAttrs are the gitattributes that make git add store something

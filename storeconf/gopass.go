@@ -1,7 +1,6 @@
 package storeconf
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -10,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	gitconfig "github.com/go-git/go-git/v5/plumbing/format/config"
+	"github.com/passotp/passotp/internal/gitconfig"
 )
 
 // DefaultSystemConfig is gopass's system configuration file.
@@ -87,25 +86,18 @@ type Location struct {
 type layer map[string]string
 
 // ParseConfig parses git-config syntax into flat "section.key" and
-// "section.subsection.key" keys; the last assignment of a key wins.
-// Section and key names are case-insensitive (lower-cased), subsection names
-// are kept as written.
+// "section.subsection.key" keys; the last assignment of a key wins, and a
+// key written without "=" has the value "". Section and key names are
+// case-insensitive (lower-cased), subsection names are kept as written.
+// A malformed file gives a *[gitconfig.SyntaxError] ("bad config line N").
 func ParseConfig(data []byte) (map[string]string, error) {
-	cfg := gitconfig.New()
-	if err := gitconfig.NewDecoder(bytes.NewReader(data)).Decode(cfg); err != nil {
-		return nil, err
-	}
 	out := map[string]string{}
-	for _, s := range cfg.Sections {
-		sec := strings.ToLower(s.Name)
-		for _, o := range s.Options {
-			out[sec+"."+strings.ToLower(o.Key)] = o.Value
-		}
-		for _, ss := range s.Subsections {
-			for _, o := range ss.Options {
-				out[sec+"."+ss.Name+"."+strings.ToLower(o.Key)] = o.Value
-			}
-		}
+	err := gitconfig.Parse(data, func(e gitconfig.Entry) error {
+		out[e.Name()] = e.Value
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
