@@ -27,6 +27,12 @@ var startupForbidden = map[string]string{
 	"github.com/go-git/go-git/v5/storage":         "passstore reads and writes objects and refs itself",
 	"github.com/go-git/go-git/v5/config":          "passstore reads and writes objects and refs itself",
 	"github.com/go-git/go-git/v5/plumbing/object": "passstore encodes trees and commits itself",
+	// gcfg imports encoding/gob, whose init registers its types (0.13-0.17
+	// ms per run); go-git's config-format and gitignore packages use gcfg.
+	"github.com/go-git/gcfg": "internal/gitconfig reads git's config syntax",
+	"encoding/gob":           "nothing here encodes gobs",
+	"github.com/go-git/go-git/v5/plumbing/format/config":    "internal/gitconfig reads git's config syntax",
+	"github.com/go-git/go-git/v5/plumbing/format/gitignore": "internal/gitignore matches gitignore patterns",
 	// urfave/cli's docs renderer (install.sh builds without it; a plain
 	// go build links it, but no init of it may be reached either way).
 	"github.com/cpuguy83/go-md2man": "the man-page renderer belongs in internal/gendocs",
