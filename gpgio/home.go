@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/passotp/passotp/internal/sysread"
 )
 
 // home is a GnuPG home directory and what gpgio reads of its
@@ -135,7 +137,7 @@ func (h *home) readConf() error {
 
 // readSmall reads a configuration file; a missing file gives nil, nil.
 func readSmall(name string) ([]byte, error) {
-	b, err := os.ReadFile(name)
+	b, err := sysread.ReadFile(name, 0, -1)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}

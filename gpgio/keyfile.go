@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math/big"
 	"os"
@@ -16,6 +15,8 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/ecdh"
 	"github.com/ProtonMail/go-crypto/openpgp/elgamal"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
+
+	"github.com/passotp/passotp/internal/sysread"
 )
 
 // Secret key files: private-keys-v1.d/<KEYGRIP>.key (gpgio.md §6), in the
@@ -88,17 +89,12 @@ func keyFileExists(dir string, grip [20]byte) bool {
 }
 
 func readKeyFile(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxSexpSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxSexpSize {
+	b, err := sysread.ReadFile(name, 0, maxSexpSize)
+	if errors.Is(err, sysread.ErrTooLarge) {
 		return nil, fmt.Errorf("%w: larger than %d bytes", errKeyFile, maxSexpSize)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return b, nil
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
+
+	"github.com/passotp/passotp/internal/sysread"
 )
 
 // The public keyring (gpgio.md §4): an index over pubring.kbx or a legacy
@@ -86,19 +88,15 @@ func openKeyring(h *home) (*keyring, error) {
 }
 
 func readKeyringFile(name string) ([]byte, error) {
-	f, err := os.Open(name)
+	f, err := sysread.Open(name, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if fi.Size() > maxKeyring {
+	if f.Size() > maxKeyring {
 		return nil, fmt.Errorf("%s: larger than %d bytes", name, maxKeyring)
 	}
-	b := make([]byte, fi.Size())
+	b := make([]byte, f.Size())
 	if _, err := io.ReadFull(f, b); err != nil {
 		return nil, err
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/passotp/passotp/internal/sysread"
 )
 
 // Decrypter decrypts one entry. *gpgio.Client satisfies it.
@@ -195,7 +197,10 @@ func (s *Store) Read(ctx context.Context, name string, d Decrypter) ([]byte, err
 		return nil, err
 	}
 	p := s.Path(name)
-	f, err := os.Open(p)
+	// Plain system calls (internal/sysread), not os.Open: the hot path of
+	// `passotp NAME` never starts the runtime poller (issue 3), and an
+	// entry that is a FIFO does not block the open.
+	f, err := sysread.Open(p, 0)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 			return nil, fmt.Errorf("read %s: %w", name, ErrNotFound)
@@ -203,11 +208,7 @@ func (s *Store) Read(ctx context.Context, name string, d Decrypter) ([]byte, err
 		return nil, fmt.Errorf("read entry: %w", err)
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("read entry: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
+	if !f.Regular() {
 		return nil, fmt.Errorf("read %s: %w", name, ErrNotFound)
 	}
 	pt, err := d.Decrypt(ctx, f)
