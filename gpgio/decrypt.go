@@ -270,12 +270,13 @@ func (c *Client) findSessionKey(ctx context.Context, pkesks []*packet.EncryptedK
 	return 0, nil, ErrNoSecretKey
 }
 
-// keyFile loads (and caches) an unprotected key file.
+// keyFile loads (and caches) an unprotected key file. grip must be
+// keygrip(pub), as findSessionKey computes it.
 func (c *Client) keyFile(h *home, grip [20]byte, pub *packet.PublicKey) (*packet.PrivateKey, keyFileKind, error) {
 	if k, ok := c.keys[grip]; ok {
 		return k, keyUnprotected, nil
 	}
-	priv, kind, err := loadKeyFile(h, grip, pub)
+	priv, kind, err := loadKeyFileOf(h, grip, pub, true) // grip = keygrip(pub): findSessionKey
 	if err == nil && kind == keyUnprotected && priv != nil {
 		if c.keys == nil {
 			c.keys = map[[20]byte]*packet.PrivateKey{}

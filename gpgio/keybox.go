@@ -17,13 +17,37 @@ var errKeybox = errors.New("malformed keybox")
 type kbxBlob struct {
 	keyblock []byte   // the transferable public key (a sub-slice of the file)
 	fprs     [][]byte // 20-byte (v1) or 20/32-byte (v2) fingerprints, primary first
-	uids     []string // raw user IDs, in order
+	uids     []string // raw user IDs, in order (pubring.gpg, keyboxd); see userIDs
+
+	// A keybox blob's user-id table, checked by parseKbxBlob and decoded
+	// only by userIDs: the decrypt path looks keys up by key id and never
+	// needs the user IDs of the other blobs (issue 3).
+	blob          []byte
+	uidAt, uidLen int // offset of the table in blob, entry size
+	nuids         int
+}
+
+// userIDs returns the raw user IDs of the blob, in order.
+func (b *kbxBlob) userIDs() []string {
+	if b.uids != nil || b.nuids == 0 {
+		return b.uids
+	}
+	uids := make([]string, 0, b.nuids)
+	for i := 0; i < b.nuids; i++ {
+		ui := b.blob[b.uidAt+i*b.uidLen:]
+		uo := int(binary.BigEndian.Uint32(ui))
+		ul := int(binary.BigEndian.Uint32(ui[4:]))
+		uids = append(uids, string(b.blob[uo:uo+ul]))
+	}
+	return uids
 }
 
 // parseKeybox walks the blobs of a keybox file. Empty, X.509 and
 // ephemeral blobs are skipped; every offset is checked against its blob.
 func parseKeybox(b []byte) ([]kbxBlob, error) {
-	var blobs []kbxBlob
+	// One allocation for a keybox of typical blobs (~1 KiB each, the
+	// header blob first); append grows it for denser files.
+	blobs := make([]kbxBlob, 0, len(b)/1024+1)
 	for off := 0; off < len(b); {
 		if len(b)-off < 5 {
 			return nil, fmt.Errorf("%w: truncated blob header at %d", errKeybox, off)
@@ -127,6 +151,7 @@ func parseKbxBlob(blob []byte) (kb kbxBlob, ok bool, err error) {
 	if nuids > 0 && (uiSize < 12 || nuids*uiSize > len(blob)-p) {
 		return bad("user-id table out of bounds")
 	}
+	kb.blob, kb.uidAt, kb.uidLen, kb.nuids = blob, p, uiSize, nuids
 	for i := 0; i < nuids; i++ {
 		ui := blob[p : p+uiSize]
 		uo := int(binary.BigEndian.Uint32(ui))
@@ -134,7 +159,6 @@ func parseKbxBlob(blob []byte) (kb kbxBlob, ok bool, err error) {
 		if uo < 0 || ul < 0 || uo > len(blob) || ul > len(blob)-uo {
 			return bad("user id out of bounds")
 		}
-		kb.uids = append(kb.uids, string(blob[uo:uo+ul]))
 		p += uiSize
 	}
 	return kb, true, nil

@@ -110,8 +110,8 @@ func TestParseKeyboxSynthetic(t *testing.T) {
 	if string(blobs[0].keyblock) != "kb1" || string(blobs[1].keyblock) != "kb2" {
 		t.Errorf("keyblocks %q %q", blobs[0].keyblock, blobs[1].keyblock)
 	}
-	if len(blobs[0].uids) != 2 || blobs[0].uids[0] != "A <a@x.test>" || blobs[0].uids[1] != "B" {
-		t.Errorf("uids %q", blobs[0].uids)
+	if u := blobs[0].userIDs(); len(u) != 2 || u[0] != "A <a@x.test>" || u[1] != "B" {
+		t.Errorf("uids %q", u)
 	}
 	if !bytes.Equal(blobs[1].fprs[0], fpr20) || !bytes.Equal(blobs[1].fprs[1], fpr32) {
 		t.Errorf("v2 fingerprints %x", blobs[1].fprs)
@@ -120,7 +120,7 @@ func TestParseKeyboxSynthetic(t *testing.T) {
 		t.Error("key ids")
 	}
 	kr := newFileKeyring("pubring.kbx", blobs)
-	if got := kr.byID[fprKeyID(fpr20)]; len(got) != 2 || got[0] != 0 || got[1] != 1 {
+	if got := kr.blobsWithKeyID(fprKeyID(fpr20)); len(got) != 2 || got[0] != 0 || got[1] != 1 {
 		t.Errorf("index %v", got)
 	}
 

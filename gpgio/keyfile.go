@@ -60,6 +60,13 @@ func keyFilePath(dir string, grip [20]byte) string {
 // gives keyMissing and a nil error; protected and shadowed files give their
 // kind and a nil key.
 func loadKeyFile(h *home, grip [20]byte, pub *packet.PublicKey) (*packet.PrivateKey, keyFileKind, error) {
+	return loadKeyFileOf(h, grip, pub, false)
+}
+
+// loadKeyFileOf is loadKeyFile; gripOfPub says that the caller computed
+// grip as keygrip(pub) itself, so that the check that the file is named
+// after pub is not computed twice (the decrypt path; issue 3).
+func loadKeyFileOf(h *home, grip [20]byte, pub *packet.PublicKey, gripOfPub bool) (*packet.PrivateKey, keyFileKind, error) {
 	b, err := readKeyFile(keyFilePath(h.dir, grip))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, keyMissing, nil
@@ -76,6 +83,9 @@ func loadKeyFile(h *home, grip [20]byte, pub *packet.PublicKey) (*packet.Private
 		return nil, keyUnknown, err
 	}
 	// The public part of the file must be the key it is named after.
+	if gripOfPub {
+		return priv, keyUnprotected, nil
+	}
 	if g, err := keygrip(pub); err != nil || g != grip {
 		return nil, keyUnknown, fmt.Errorf("%w: keygrip does not match the file name", errKeyFile)
 	}
@@ -324,8 +334,9 @@ func privateKeyFromSexp(s *sexp, pub *packet.PublicKey) (*packet.PrivateKey, err
 // complete check runs with no exponentiation at all. Nothing here trusts u:
 // the FIPS check verifies Qinv·q ≡ 1 mod p like every other value, and a key
 // whose u is missing or wrong is built the slow way, without u, so such a
-// file keeps working exactly as before. The keygrip check of loadKeyFile and
-// the n and e comparison with the certificate come on top of this; none of
+// file keeps working exactly as before. The keygrip check of loadKeyFile
+// (on the decrypt path: the grip is computed from the certificate's key
+// and names the file) and the n and e comparison with the certificate come on top of this; none of
 // them is skipped.
 func rsaPrivateKey(pub *rsa.PublicKey, d, p, q *big.Int, u []byte) (*rsa.PrivateKey, error) {
 	one := big.NewInt(1)

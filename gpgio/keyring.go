@@ -29,7 +29,6 @@ const maxKeyring = 256 << 20
 type keyring struct {
 	source string    // "pubring.kbx", "pubring.gpg" or "keyboxd"
 	blobs  []kbxBlob // keyblocks in keyring order (file sources)
-	byID   map[uint64][]int
 
 	// keyboxd: dial opens the connection on first use.
 	dial func(ctx context.Context) (assuanTransactor, error)
@@ -104,16 +103,25 @@ func readKeyringFile(name string) ([]byte, error) {
 }
 
 func newFileKeyring(source string, blobs []kbxBlob) *keyring {
-	kr := &keyring{source: source, blobs: blobs, byID: make(map[uint64][]int, len(blobs)*2)}
-	for i, b := range blobs {
-		for _, f := range b.fprs {
-			id := fprKeyID(f)
-			if l := kr.byID[id]; len(l) == 0 || l[len(l)-1] != i {
-				kr.byID[id] = append(l, i)
+	return &keyring{source: source, blobs: blobs}
+}
+
+// blobsWithKeyID returns the indexes of the blobs holding a (sub)key with
+// that key id, in keyring order. A scan of the fingerprints the keybox
+// already lists: `passotp NAME` looks up one or two key ids per run, and
+// a map over every key of the keyring cost more to build (two allocations
+// per key) than the scans it saved (issue 3).
+func (kr *keyring) blobsWithKeyID(keyID uint64) []int {
+	var out []int
+	for i := range kr.blobs {
+		for _, f := range kr.blobs[i].fprs {
+			if fprKeyID(f) == keyID {
+				out = append(out, i)
+				break
 			}
 		}
 	}
-	return kr
+	return out
 }
 
 // close releases the keyboxd connection, if any.
@@ -147,7 +155,7 @@ func (kr *keyring) candidatesCtx(ctx context.Context, keyID uint64) ([]candidate
 			blocks = append(blocks, b.keyblock)
 		}
 	} else {
-		for _, i := range kr.byID[keyID] {
+		for _, i := range kr.blobsWithKeyID(keyID) {
 			blocks = append(blocks, kr.blobs[i].keyblock)
 		}
 	}

@@ -110,8 +110,8 @@ func TestKeyringFixtures(t *testing.T) {
 				if got := hexFpr(kr.blobs[i].fprs[0]); got != k.Fpr {
 					t.Errorf("blob %d fpr %s, want %s", i, got, k.Fpr)
 				}
-				if len(kr.blobs[i].uids) != 1 || kr.blobs[i].uids[0] != k.UID {
-					t.Errorf("blob %d uids %q, want %q", i, kr.blobs[i].uids, k.UID)
+				if u := kr.blobs[i].userIDs(); len(u) != 1 || u[0] != k.UID {
+					t.Errorf("blob %d uids %q, want %q", i, u, k.UID)
 				}
 				id := subKeyID(t, k)
 				cs, err := kr.candidates(id)

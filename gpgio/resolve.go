@@ -270,7 +270,7 @@ func blobMayMatch(sp recipientSpec, b kbxBlob) bool {
 		}
 		return false
 	}
-	for _, u := range b.uids {
+	for _, u := range b.userIDs() {
 		if sp.uidMatches(u) {
 			return true
 		}
