@@ -54,8 +54,20 @@ func parseSexp(b []byte) (*sexp, error) {
 }
 
 type sexpParser struct {
-	b []byte
-	i int
+	b    []byte
+	i    int
+	slab []sexp // nodes handed out by node
+}
+
+// node returns a new zero node. Nodes come from slabs of 16, so that a key
+// file's two dozen nodes cost two allocations instead of one each (issue 3).
+func (p *sexpParser) node() *sexp {
+	if len(p.slab) == 0 {
+		p.slab = make([]sexp, 16)
+	}
+	s := &p.slab[0]
+	p.slab = p.slab[1:]
+	return s
 }
 
 func isSexpSpace(c byte) bool {
@@ -86,7 +98,8 @@ func (p *sexpParser) list(depth int) (*sexp, error) {
 		return nil, p.errorf("nested deeper than %d", maxSexpDepth)
 	}
 	p.i++ // '('
-	s := &sexp{isList: true}
+	s := p.node()
+	s.isList = true
 	for {
 		p.skipSpace()
 		if p.i >= len(p.b) {
@@ -122,13 +135,17 @@ func (p *sexpParser) list(depth int) (*sexp, error) {
 			if err != nil {
 				return nil, err
 			}
-			s.list = append(s.list, &sexp{atom: v, hint: hint})
+			e := p.node()
+			e.atom, e.hint = v, hint
+			s.list = append(s.list, e)
 		default:
 			v, err := p.atom()
 			if err != nil {
 				return nil, err
 			}
-			s.list = append(s.list, &sexp{atom: v})
+			e := p.node()
+			e.atom = v
+			s.list = append(s.list, e)
 		}
 	}
 }
@@ -263,7 +280,13 @@ func hexDigit(c byte) int {
 
 func (p *sexpParser) hex() ([]byte, error) {
 	p.i++ // '#'
-	var v []byte
+	// Sized for the digits up to the closing '#' (blanks make it larger
+	// than needed), so that the value is one allocation.
+	n := bytes.IndexByte(p.b[p.i:], '#')
+	if n < 0 {
+		n = len(p.b) - p.i
+	}
+	v := make([]byte, 0, n/2)
 	hi := -1
 	for p.i < len(p.b) {
 		c := p.b[p.i]
