@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/passotp/passotp/otp"
@@ -87,6 +88,7 @@ func (a *App) runCode(ctx context.Context, o CodeOptions, name string) error {
 		fmt.Fprintf(a.Stdout, "Copied OTP code for %s to clipboard. Will clear in %s seconds.\n", name, a.clipTime())
 		return nil
 	}
-	_, err = fmt.Fprintln(a.Stdout, code.Value)
+	// One write, without fmt's printer state (the hot path, issue 3).
+	_, err = io.WriteString(a.Stdout, code.Value+"\n")
 	return err
 }
