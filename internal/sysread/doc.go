@@ -11,9 +11,12 @@
 // epoll_ctl (the second fails with EPERM for a regular file), then four
 // fcntl per file to switch O_NONBLOCK on and off again. On `passotp
 // cv/bench` (issue 3) perf put syscalls at 17% of main.main and
-// internal/poll.runtime_pollServerInit alone at 4%; with this package the
-// process makes no epoll_create1 or eventfd2 at all, and each file costs
-// open, fstat, read until EOF and close.
+// internal/poll.runtime_pollServerInit alone at 4%. With this package
+// `passotp cv/bench` (unprotected cv25519 key; it reads the entry,
+// common.conf and gpg.conf (both missing), pubring.kbx and the key file)
+// makes no epoll_create1, eventfd2, epoll_ctl or epoll_pwait at all, and
+// 6 fcntl instead of 18 (strace -f -c: 19 fewer system calls of its own
+// per run); each file costs open, fstat, read until EOF and close.
 //
 // # Behaviour kept from package os
 //
