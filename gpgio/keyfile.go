@@ -336,8 +336,8 @@ func privateKeyFromSexp(s *sexp, pub *packet.PublicKey) (*packet.PrivateKey, err
 // whose u is missing or wrong is built the slow way, without u, so such a
 // file keeps working exactly as before. The keygrip check of loadKeyFile
 // (on the decrypt path: the grip is computed from the certificate's key
-// and names the file) and the n and e comparison with the certificate come on top of this; none of
-// them is skipped.
+// and names the file) and the n and e comparison with the certificate come
+// on top of this; none of them is skipped.
 func rsaPrivateKey(pub *rsa.PublicKey, d, p, q *big.Int, u []byte) (*rsa.PrivateKey, error) {
 	one := big.NewInt(1)
 	if u != nil && p.Cmp(one) > 0 && q.Cmp(one) > 0 {
