@@ -2,7 +2,6 @@ package otp
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -86,10 +85,110 @@ func (e *URIError) Message() string {
 	return "Invalid key URI (" + e.Reason.String() + "): " + e.URI
 }
 
-// uriPattern is compat.md §6 step 2. (?s) lets `.` match a newline as in
-// bash's POSIX regex, so an argument with an embedded newline matches as it
-// does for pass-otp.
-var uriPattern = regexp.MustCompile(`(?s)^otpauth://(totp|hotp)(/(([^:?]+)?(:([^:?]*))?)(:([0-9]+))?)?\?(.+)$`)
+// The submatch indexes [matchURI] returns, as Regexp.FindStringSubmatchIndex
+// numbers them for compat.md §6 step 2's pattern
+//
+//	(?s)^otpauth://(totp|hotp)(/(([^:?]+)?(:([^:?]*))?)(:([0-9]+))?)?\?(.+)$
+//
+// group 1 the type, 2 the path from "/", 3 the label, 4 its issuer part, 5
+// ":account", 6 the account, 7 ":port", 8 the port digits, 9 the query.
+// (?s) lets `.` match a newline as in bash's POSIX regex, so an argument
+// with an embedded newline matches as it does for pass-otp.
+type uriMatch [20]int
+
+// matchURI is compat.md §6 step 2 without package regexp: it returns
+// exactly the submatch indexes (-1 for an unset group) that the pattern
+// above gives with Go's leftmost-first semantics, and ok false where the
+// pattern does not match. It replaces the regexp for start-up and parse
+// time (issue 3); TestMatchURI and FuzzURIMatch hold it to the regexp.
+//
+// The pattern backtracks little: [^:?]+ can only stop at a ':' or '?' (or
+// the end), because whatever follows it starts with one of them, so group 4
+// is the whole first run of such bytes (unset when the run is empty);
+// likewise group 6. What remains is the choice at the first ':': group 5
+// (":account", then an optional ":port" before the '?') is preferred to
+// skipping it, and the alternative, skipping group 5 and taking ":port"
+// at once, can never succeed where group 5 failed: its digits would be a
+// run ending in '?', which group 5 would already have taken (so
+// otpauth://totp/a:12?x has account "12", no port).
+func matchURI(s string) (m uriMatch, ok bool) {
+	const scheme = "otpauth://"
+	p := len(scheme) + len("totp")
+	if len(s) < p || s[:len(scheme)] != scheme {
+		return m, false
+	}
+	if t := s[len(scheme):p]; t != "totp" && t != "hotp" {
+		return m, false
+	}
+	for i := range m {
+		m[i] = -1
+	}
+	m[0], m[1] = 0, len(s)
+	m[2], m[3] = len(scheme), p
+	switch {
+	case p < len(s) && s[p] == '?': // no path
+		return m, query(&m, s, p)
+	case p >= len(s) || s[p] != '/':
+		return m, false
+	}
+	m[4] = p // group 2
+	p++
+	m[6] = p // group 3
+	e := labelEnd(s, p)
+	if e > p {
+		m[8], m[9] = p, e // group 4
+	}
+	m[7], m[5] = e, e
+	if e == len(s) {
+		return m, false
+	}
+	if s[e] == '?' {
+		return m, query(&m, s, e)
+	}
+	// s[e] == ':': group 5 and its account, then an optional port.
+	a := labelEnd(s, e+1)
+	if a == len(s) {
+		return m, false
+	}
+	m[10], m[11] = e, a // group 5
+	m[12], m[13] = e+1, a
+	m[7], m[5] = a, a
+	if s[a] == '?' {
+		return m, query(&m, s, a)
+	}
+	d := a + 1 // s[a] == ':'
+	for d < len(s) && s[d] >= '0' && s[d] <= '9' {
+		d++
+	}
+	if d == a+1 || d == len(s) || s[d] != '?' {
+		return m, false
+	}
+	m[14], m[15] = a, d // group 7
+	m[16], m[17] = a+1, d
+	m[5] = d
+	return m, query(&m, s, d)
+}
+
+// labelEnd returns the index of the first ':' or '?' in s at or after i,
+// or len(s).
+func labelEnd(s string, i int) int {
+	for ; i < len(s); i++ {
+		if s[i] == ':' || s[i] == '?' {
+			break
+		}
+	}
+	return i
+}
+
+// query sets group 9 to everything after the '?' at q; `.+` needs at
+// least one byte.
+func query(m *uriMatch, s string, q int) bool {
+	if q+1 >= len(s) {
+		return false
+	}
+	m[18], m[19] = q+1, len(s)
+	return true
+}
 
 // Parse parses an otpauth:// URI with pass-otp's grammar (compat.md §6) and
 // checks what `pass otp validate` checks: an account, a secret and, for
@@ -105,8 +204,8 @@ func Parse(uri string) (*Key, error) {
 func parse(uri string, needCounter bool) (*Key, error) {
 	uri = strings.ReplaceAll(uri, "`", "%60")
 	uri = strings.ReplaceAll(uri, `"`, "%22")
-	m := uriPattern.FindStringSubmatchIndex(uri)
-	if m == nil {
+	m, ok := matchURI(uri)
+	if !ok {
 		return nil, &URIError{Reason: ReasonSyntax, URI: Redact(uri)}
 	}
 	group := func(i int) string {
