@@ -229,8 +229,9 @@ func parse(uri string, needCounter bool) (*Key, error) {
 	if i := strings.IndexByte(query, '\n'); i >= 0 {
 		query = query[:i]
 	}
-	off := qOff
-	for _, piece := range strings.Split(query, "&") {
+	for off, more := qOff, true; more; {
+		var piece string
+		piece, query, more = strings.Cut(query, "&")
 		start := off
 		off += len(piece) + 1
 		name, value, ok := strings.Cut(piece, "=")
@@ -283,20 +284,45 @@ func isDecimal(s string) bool {
 // decode is pass-otp's urldecode as captured by $(…): `+` becomes a space,
 // `%` becomes `\x`, then the result is expanded like bash's `printf %b`
 // (in a UTF-8 locale), NUL bytes are dropped and trailing newlines are
-// stripped (quirk kept: `a\x41` → `aA`, compat.md §6 step 5).
+// stripped (quirk kept: `a\x41` → `aA`, compat.md §6 step 5). Text
+// without `+`, `%`, `\` and NUL is returned as a substring of s, without
+// allocating (the common label on `passotp NAME`'s path).
 func decode(s string) string {
-	if s == "" {
-		return ""
+	plain := true
+	n := len(s) // the length after `%` → `\x`
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '%':
+			n++
+			plain = false
+		case '+', '\\', 0:
+			plain = false
+		}
 	}
-	s = strings.ReplaceAll(s, "+", " ")
-	s = strings.ReplaceAll(s, "%", `\x`)
-	out := printfB(s)
-	out = strings.ReplaceAll(out, "\x00", "")
+	if plain {
+		return strings.TrimRight(s, "\n")
+	}
+	var buf [128]byte
+	x := buf[:0]
+	if n > len(buf) {
+		x = make([]byte, 0, n)
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '+':
+			x = append(x, ' ')
+		case '%':
+			x = append(x, '\\', 'x')
+		default:
+			x = append(x, c)
+		}
+	}
+	out := strings.ReplaceAll(printfB(x), "\x00", "")
 	return strings.TrimRight(out, "\n")
 }
 
 // printfB expands backslash escapes as bash 5's `printf %b` does.
-func printfB(s string) string {
+func printfB(s []byte) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
