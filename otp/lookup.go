@@ -215,6 +215,7 @@ func akvPair(entry []byte, l line, sep string) (kv, bool) {
 // gopass falls back to AKV.
 func yamlPairs(entry []byte, ls []line) (pairs []kv, docEnd int, ok bool) {
 	docEnd = len(entry)
+	nested := false // the last key's value may continue on indented lines
 	for _, l := range ls {
 		t := strings.TrimSuffix(string(entry[l.start:l.end]), "\r")
 		if t == "---" || t == "..." || strings.HasPrefix(t, "--- ") || strings.HasPrefix(t, "... ") {
@@ -229,6 +230,13 @@ func yamlPairs(entry []byte, ls []line) (pairs []kv, docEnd int, ok bool) {
 			return nil, 0, false // tabs cannot indent YAML
 		}
 		if t[0] == ' ' {
+			if !nested {
+				// After a scalar an indented line continues it or is an
+				// error (YAML parsers reject "a: 1\n b: 2"); neither is in
+				// the subset, so gopass's AKV reading applies, whatever a
+				// later counter rewrite makes of the scalar.
+				return nil, 0, false
+			}
 			continue // inside a nested value
 		}
 		i := strings.Index(t, ":")
@@ -266,6 +274,7 @@ func yamlPairs(entry []byte, ls []line) (pairs []kv, docEnd int, ok bool) {
 			p.vStart, p.vEnd = l.start+vs, l.start+vs+len(v)
 		}
 		p.raw, p.rawStart, p.rawEnd = p.value, p.vStart, p.vEnd
+		nested = p.unsupported
 		pairs = append(pairs, p)
 	}
 	return pairs, docEnd, true
