@@ -56,6 +56,9 @@ var gopassEntries = []string{
 	"pw\n---\ncounter: 2\n hotp: " + rfcKey + "\n",
 	"pw\n---\nuser: a\n  totp: " + rfcKey + "\n",
 	"---\ncounter: \"\n hotp: " + rfcKey + "\n",
+	// Control characters make it no YAML either.
+	"pw\n---\ncounter: 2\n\vhotp: " + rfcKey + "\n",
+	"pw\n---\nx: \x1b\ntotp: " + rfcKey + "\n",
 }
 
 type gopassResult struct {

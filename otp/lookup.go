@@ -222,6 +222,9 @@ func yamlPairs(entry []byte, ls []line) (pairs []kv, docEnd int, ok bool) {
 			docEnd = l.start
 			break
 		}
+		if hasControl(t) {
+			return nil, 0, false // YAML parsers refuse control characters
+		}
 		trimmed := strings.TrimLeft(t, " ")
 		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
 			continue
@@ -278,6 +281,18 @@ func yamlPairs(entry []byte, ls []line) (pairs []kv, docEnd int, ok bool) {
 		pairs = append(pairs, p)
 	}
 	return pairs, docEnd, true
+}
+
+// hasControl reports whether t holds an ASCII control character other
+// than tab and CR. (A CR inside a line is a line break to YAML parsers,
+// which this reader does not follow: a known difference from gopass.)
+func hasControl(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if c := t[i]; c < ' ' && c != '\t' && c != '\r' || c == 0x7f {
+			return true
+		}
+	}
+	return false
 }
 
 // yamlQuoted reads a quoted YAML scalar at the start of v and returns its
