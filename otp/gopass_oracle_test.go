@@ -59,6 +59,10 @@ var gopassEntries = []string{
 	// Control characters make it no YAML either.
 	"pw\n---\ncounter: 2\n\vhotp: " + rfcKey + "\n",
 	"pw\n---\nx: \x1b\ntotp: " + rfcKey + "\n",
+	// A CR alone breaks YAML lines.
+	"pw\n---\nx: a\rtotp: " + rfcKey + "\n",
+	"pw\n---\ncounter: 2\n\rhotp: " + rfcKey + "\n",
+	"pw\r\n---\r\ncounter: 5\r\r\nhotp: " + rfcKey + "\r\n",
 }
 
 type gopassResult struct {

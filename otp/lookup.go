@@ -216,79 +216,90 @@ func akvPair(entry []byte, l line, sep string) (kv, bool) {
 func yamlPairs(entry []byte, ls []line) (pairs []kv, docEnd int, ok bool) {
 	docEnd = len(entry)
 	nested := false // the last key's value may continue on indented lines
-	for _, l := range ls {
-		t := strings.TrimSuffix(string(entry[l.start:l.end]), "\r")
-		if t == "---" || t == "..." || strings.HasPrefix(t, "--- ") || strings.HasPrefix(t, "... ") {
-			docEnd = l.start
-			break
-		}
-		if hasControl(t) {
-			return nil, 0, false // YAML parsers refuse control characters
-		}
-		trimmed := strings.TrimLeft(t, " ")
-		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
-			continue
-		}
-		if strings.HasPrefix(t, "\t") {
-			return nil, 0, false // tabs cannot indent YAML
-		}
-		if t[0] == ' ' {
-			if !nested {
-				// After a scalar an indented line continues it or is an
-				// error (YAML parsers reject "a: 1\n b: 2"); neither is in
-				// the subset, so gopass's AKV reading applies, whatever a
-				// later counter rewrite makes of the scalar.
+lines:
+	for _, full := range ls {
+		// A CR is a line break to YAML parsers (CR LF is one break), so
+		// each line is read as the pieces between its CRs.
+		for off, more := full.start, true; more; {
+			l := line{off, full.end, full.n}
+			if i := bytes.IndexByte(entry[off:full.end], '\r'); i >= 0 {
+				l.end = off + i
+			} else {
+				more = false
+			}
+			off = l.end + 1
+			t := string(entry[l.start:l.end])
+			if t == "---" || t == "..." || strings.HasPrefix(t, "--- ") || strings.HasPrefix(t, "... ") {
+				docEnd = l.start
+				break lines
+			}
+			if hasControl(t) {
+				return nil, 0, false // YAML parsers refuse control characters
+			}
+			trimmed := strings.TrimLeft(t, " ")
+			if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+				continue
+			}
+			if strings.HasPrefix(t, "\t") {
+				return nil, 0, false // tabs cannot indent YAML
+			}
+			if t[0] == ' ' {
+				if !nested {
+					// After a scalar an indented line continues it or is an
+					// error (YAML parsers reject "a: 1\n b: 2"); neither is in
+					// the subset, so gopass's AKV reading applies, whatever a
+					// later counter rewrite makes of the scalar.
+					return nil, 0, false
+				}
+				continue // inside a nested value
+			}
+			i := strings.Index(t, ":")
+			if i <= 0 || (i+1 < len(t) && t[i+1] != ' ' && t[i+1] != '\t') || strings.ContainsAny(t[:1], "-[]{}?&*!|>'\"%@`,#") {
 				return nil, 0, false
 			}
-			continue // inside a nested value
-		}
-		i := strings.Index(t, ":")
-		if i <= 0 || (i+1 < len(t) && t[i+1] != ' ' && t[i+1] != '\t') || strings.ContainsAny(t[:1], "-[]{}?&*!|>'\"%@`,#") {
-			return nil, 0, false
-		}
-		p := kv{key: strings.TrimRight(t[:i], " "), line: l}
-		vs := i + 1
-		for vs < len(t) && (t[vs] == ' ' || t[vs] == '\t') {
-			vs++
-		}
-		v := t[vs:]
-		switch {
-		case v == "" || strings.HasPrefix(v, "#"):
-			p.unsupported = true // null or a nested block
-		case v[0] == '"' || v[0] == '\'':
-			val, n, good := yamlQuoted(v)
-			if !good {
-				return nil, 0, false
+			p := kv{key: strings.TrimRight(t[:i], " "), line: l}
+			vs := i + 1
+			for vs < len(t) && (t[vs] == ' ' || t[vs] == '\t') {
+				vs++
 			}
-			rest := strings.TrimSpace(v[n:])
-			if rest != "" && !strings.HasPrefix(rest, "#") {
-				return nil, 0, false
+			v := t[vs:]
+			switch {
+			case v == "" || strings.HasPrefix(v, "#"):
+				p.unsupported = true // null or a nested block
+			case v[0] == '"' || v[0] == '\'':
+				val, n, good := yamlQuoted(v)
+				if !good {
+					return nil, 0, false
+				}
+				rest := strings.TrimSpace(v[n:])
+				if rest != "" && !strings.HasPrefix(rest, "#") {
+					return nil, 0, false
+				}
+				p.value, p.quote = val, v[0]
+				p.vStart, p.vEnd = l.start+vs+1, l.start+vs+n-1
+			case strings.ContainsRune("|>[{&*!", rune(v[0])):
+				p.unsupported = true // block scalars and collections
+			default:
+				if j := strings.Index(v, " #"); j >= 0 {
+					v = v[:j]
+				}
+				v = strings.TrimRight(v, " \t")
+				p.value = v
+				p.vStart, p.vEnd = l.start+vs, l.start+vs+len(v)
 			}
-			p.value, p.quote = val, v[0]
-			p.vStart, p.vEnd = l.start+vs+1, l.start+vs+n-1
-		case strings.ContainsRune("|>[{&*!", rune(v[0])):
-			p.unsupported = true // block scalars and collections
-		default:
-			if j := strings.Index(v, " #"); j >= 0 {
-				v = v[:j]
-			}
-			v = strings.TrimRight(v, " \t")
-			p.value = v
-			p.vStart, p.vEnd = l.start+vs, l.start+vs+len(v)
+			p.raw, p.rawStart, p.rawEnd = p.value, p.vStart, p.vEnd
+			nested = p.unsupported
+			pairs = append(pairs, p)
 		}
-		p.raw, p.rawStart, p.rawEnd = p.value, p.vStart, p.vEnd
-		nested = p.unsupported
-		pairs = append(pairs, p)
 	}
 	return pairs, docEnd, true
 }
 
 // hasControl reports whether t holds an ASCII control character other
-// than tab and CR. (A CR inside a line is a line break to YAML parsers,
-// which this reader does not follow: a known difference from gopass.)
+// than tab.
 func hasControl(t string) bool {
 	for i := 0; i < len(t); i++ {
-		if c := t[i]; c < ' ' && c != '\t' && c != '\r' || c == 0x7f {
+		if c := t[i]; c < ' ' && c != '\t' || c == 0x7f {
 			return true
 		}
 	}
