@@ -85,8 +85,9 @@ func (e *URIError) Message() string {
 	return "Invalid key URI (" + e.Reason.String() + "): " + e.URI
 }
 
-// The submatch indexes [matchURI] returns, as Regexp.FindStringSubmatchIndex
-// numbers them for compat.md §6 step 2's pattern
+// uriMatch holds the submatch indexes [matchURI] returns, numbered as
+// Regexp.FindStringSubmatchIndex numbers them for compat.md §6 step 2's
+// pattern
 //
 //	(?s)^otpauth://(totp|hotp)(/(([^:?]+)?(:([^:?]*))?)(:([0-9]+))?)?\?(.+)$
 //
