@@ -118,9 +118,15 @@ func normalizeSecret(s string) (string, error) {
 	if pad < 0 {
 		return "", &CodeError{Field: "secret", Reason: "not base32 (length " + strconv.Itoa(len(s)) + ")"}
 	}
-	s += strings.Repeat("=", pad)
-	b, err := base32.StdEncoding.DecodeString(s)
-	if err != nil || len(b) == 0 {
+	s += "======="[:pad]
+	// Decode only to check: into a stack buffer for common secret sizes.
+	var buf [64]byte
+	dst := buf[:]
+	if n := base32.StdEncoding.DecodedLen(len(s)); n > len(dst) {
+		dst = make([]byte, n)
+	}
+	n, err := base32.StdEncoding.Decode(dst, []byte(s))
+	if err != nil || n == 0 {
 		return "", &CodeError{Field: "secret", Reason: "not base32 (bad padding)"}
 	}
 	return s, nil

@@ -51,6 +51,18 @@ var gopassEntries = []string{
 	"GOPASS-SECRET-1.0\nCounter: 4\nHotp: " + rfcKey + "\n\nbody\n",
 	"pw\n---\ncounter: 4 # note\nhotp: " + rfcKey + "\n",
 	"pw\n---\ncounter: '4'\nhotp: " + rfcKey + "\n",
+	// An indented line after a scalar is no YAML: gopass reads AKV
+	// (FuzzLookup found the rewrite of the third turning AKV into YAML).
+	"pw\n---\ncounter: 2\n hotp: " + rfcKey + "\n",
+	"pw\n---\nuser: a\n  totp: " + rfcKey + "\n",
+	"---\ncounter: \"\n hotp: " + rfcKey + "\n",
+	// Control characters make it no YAML either.
+	"pw\n---\ncounter: 2\n\vhotp: " + rfcKey + "\n",
+	"pw\n---\nx: \x1b\ntotp: " + rfcKey + "\n",
+	// A CR alone breaks YAML lines.
+	"pw\n---\nx: a\rtotp: " + rfcKey + "\n",
+	"pw\n---\ncounter: 2\n\rhotp: " + rfcKey + "\n",
+	"pw\r\n---\r\ncounter: 5\r\r\nhotp: " + rfcKey + "\r\n",
 }
 
 type gopassResult struct {

@@ -60,8 +60,6 @@ type Match struct {
 	Key *Key
 	// Err says why the data does not parse (a *URIError).
 	Err error
-
-	format format
 }
 
 // Label returns the match's label for --label selection and display:
@@ -139,11 +137,12 @@ func scan(entry []byte, ls []line) (pairs []kv, f format, docEnd int) {
 	if len(ls) == 0 {
 		return nil, formatAKV, len(entry)
 	}
-	text := func(l line) string { return string(entry[l.start:l.end]) }
-	if strings.TrimSpace(text(ls[0])) == "GOPASS-SECRET-1.0" {
+	// text is a line as bytes: comparing string(…) with a constant does
+	// not allocate, so the common entry costs no copies here.
+	text := func(l line) []byte { return entry[l.start:l.end] }
+	if string(bytes.TrimSpace(text(ls[0]))) == "GOPASS-SECRET-1.0" {
 		for _, l := range ls[1:] {
-			t := strings.TrimSuffix(text(l), "\r")
-			if t == "" {
+			if len(bytes.TrimSuffix(text(l), []byte("\r"))) == 0 {
 				break
 			}
 			if p, ok := akvPair(entry, l, ":"); ok {
@@ -155,12 +154,12 @@ func scan(entry []byte, ls []line) (pairs []kv, f format, docEnd int) {
 	}
 	// YAML: the first line is "---", or a later line starts a document.
 	docFirst := -1
-	if strings.TrimSpace(text(ls[0])) == "---" {
+	if string(bytes.TrimSpace(text(ls[0]))) == "---" {
 		docFirst = 1
 	} else {
 		for i, l := range ls[1:] {
-			if strings.HasPrefix(text(l), "---") {
-				if strings.TrimRight(text(l), " \t\r") == "---" {
+			if bytes.HasPrefix(text(l), []byte("---")) {
+				if string(bytes.TrimRight(text(l), " \t\r")) == "---" {
 					docFirst = i + 2
 				}
 				break // gopass stops at the first line starting with ---
@@ -183,11 +182,11 @@ func scan(entry []byte, ls []line) (pairs []kv, f format, docEnd int) {
 // akvPair splits an AKV line at the first sep (gopass: key trimmed, value
 // after ": "); the value is trimmed of spaces and a final CR here.
 func akvPair(entry []byte, l line, sep string) (kv, bool) {
-	t := string(entry[l.start:l.end])
-	i := strings.Index(t, sep)
+	i := bytes.Index(entry[l.start:l.end], []byte(sep))
 	if i < 0 {
-		return kv{}, false
+		return kv{}, false // before copying the line: an otpauth:// line has no ": "
 	}
+	t := string(entry[l.start:l.end])
 	vs, ve := i+len(sep), len(t)
 	if ve > vs && t[ve-1] == '\r' {
 		ve--
@@ -216,60 +215,95 @@ func akvPair(entry []byte, l line, sep string) (kv, bool) {
 // gopass falls back to AKV.
 func yamlPairs(entry []byte, ls []line) (pairs []kv, docEnd int, ok bool) {
 	docEnd = len(entry)
-	for _, l := range ls {
-		t := strings.TrimSuffix(string(entry[l.start:l.end]), "\r")
-		if t == "---" || t == "..." || strings.HasPrefix(t, "--- ") || strings.HasPrefix(t, "... ") {
-			docEnd = l.start
-			break
-		}
-		trimmed := strings.TrimLeft(t, " ")
-		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
-			continue
-		}
-		if strings.HasPrefix(t, "\t") {
-			return nil, 0, false // tabs cannot indent YAML
-		}
-		if t[0] == ' ' {
-			continue // inside a nested value
-		}
-		i := strings.Index(t, ":")
-		if i <= 0 || (i+1 < len(t) && t[i+1] != ' ' && t[i+1] != '\t') || strings.ContainsAny(t[:1], "-[]{}?&*!|>'\"%@`,#") {
-			return nil, 0, false
-		}
-		p := kv{key: strings.TrimRight(t[:i], " "), line: l}
-		vs := i + 1
-		for vs < len(t) && (t[vs] == ' ' || t[vs] == '\t') {
-			vs++
-		}
-		v := t[vs:]
-		switch {
-		case v == "" || strings.HasPrefix(v, "#"):
-			p.unsupported = true // null or a nested block
-		case v[0] == '"' || v[0] == '\'':
-			val, n, good := yamlQuoted(v)
-			if !good {
+	nested := false // the last key's value may continue on indented lines
+lines:
+	for _, full := range ls {
+		// A CR is a line break to YAML parsers (CR LF is one break), so
+		// each line is read as the pieces between its CRs.
+		for off, more := full.start, true; more; {
+			l := line{off, full.end, full.n}
+			if i := bytes.IndexByte(entry[off:full.end], '\r'); i >= 0 {
+				l.end = off + i
+			} else {
+				more = false
+			}
+			off = l.end + 1
+			t := string(entry[l.start:l.end])
+			if t == "---" || t == "..." || strings.HasPrefix(t, "--- ") || strings.HasPrefix(t, "... ") {
+				docEnd = l.start
+				break lines
+			}
+			if hasControl(t) {
+				return nil, 0, false // YAML parsers refuse control characters
+			}
+			trimmed := strings.TrimLeft(t, " ")
+			if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+				continue
+			}
+			if strings.HasPrefix(t, "\t") {
+				return nil, 0, false // tabs cannot indent YAML
+			}
+			if t[0] == ' ' {
+				if !nested {
+					// After a scalar an indented line continues it or is an
+					// error (YAML parsers reject "a: 1\n b: 2"); neither is in
+					// the subset, so gopass's AKV reading applies, whatever a
+					// later counter rewrite makes of the scalar.
+					return nil, 0, false
+				}
+				continue // inside a nested value
+			}
+			i := strings.Index(t, ":")
+			if i <= 0 || (i+1 < len(t) && t[i+1] != ' ' && t[i+1] != '\t') || strings.ContainsAny(t[:1], "-[]{}?&*!|>'\"%@`,#") {
 				return nil, 0, false
 			}
-			rest := strings.TrimSpace(v[n:])
-			if rest != "" && !strings.HasPrefix(rest, "#") {
-				return nil, 0, false
+			p := kv{key: strings.TrimRight(t[:i], " "), line: l}
+			vs := i + 1
+			for vs < len(t) && (t[vs] == ' ' || t[vs] == '\t') {
+				vs++
 			}
-			p.value, p.quote = val, v[0]
-			p.vStart, p.vEnd = l.start+vs+1, l.start+vs+n-1
-		case strings.ContainsRune("|>[{&*!", rune(v[0])):
-			p.unsupported = true // block scalars and collections
-		default:
-			if j := strings.Index(v, " #"); j >= 0 {
-				v = v[:j]
+			v := t[vs:]
+			switch {
+			case v == "" || strings.HasPrefix(v, "#"):
+				p.unsupported = true // null or a nested block
+			case v[0] == '"' || v[0] == '\'':
+				val, n, good := yamlQuoted(v)
+				if !good {
+					return nil, 0, false
+				}
+				rest := strings.TrimSpace(v[n:])
+				if rest != "" && !strings.HasPrefix(rest, "#") {
+					return nil, 0, false
+				}
+				p.value, p.quote = val, v[0]
+				p.vStart, p.vEnd = l.start+vs+1, l.start+vs+n-1
+			case strings.ContainsRune("|>[{&*!", rune(v[0])):
+				p.unsupported = true // block scalars and collections
+			default:
+				if j := strings.Index(v, " #"); j >= 0 {
+					v = v[:j]
+				}
+				v = strings.TrimRight(v, " \t")
+				p.value = v
+				p.vStart, p.vEnd = l.start+vs, l.start+vs+len(v)
 			}
-			v = strings.TrimRight(v, " \t")
-			p.value = v
-			p.vStart, p.vEnd = l.start+vs, l.start+vs+len(v)
+			p.raw, p.rawStart, p.rawEnd = p.value, p.vStart, p.vEnd
+			nested = p.unsupported
+			pairs = append(pairs, p)
 		}
-		p.raw, p.rawStart, p.rawEnd = p.value, p.vStart, p.vEnd
-		pairs = append(pairs, p)
 	}
 	return pairs, docEnd, true
+}
+
+// hasControl reports whether t holds an ASCII control character other
+// than tab.
+func hasControl(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if c := t[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return true
+		}
+	}
+	return false
 }
 
 // yamlQuoted reads a quoted YAML scalar at the start of v and returns its
@@ -336,7 +370,7 @@ func gopassCounter(pairs []kv) (uint64, *kv) {
 // would, clients.md §2.1 step 5). Keys are case-sensitive.
 func FindAll(entry []byte) []Match {
 	ls := splitLines(entry)
-	pairs, f, _ := scan(entry, ls)
+	pairs, _, _ := scan(entry, ls)
 	counter, _ := gopassCounter(pairs)
 	var ms []Match
 	keyOnLine := make(map[int]kv)
@@ -351,7 +385,7 @@ func FindAll(entry []byte) []Match {
 	for _, l := range ls {
 		s, e := trimBlank(entry[l.start:l.end])
 		if bytes.HasPrefix(entry[l.start+s:l.start+e], []byte("otpauth://")) {
-			m := Match{Source: SourceURI, Line: l.n, Start: l.start + s, End: l.start + e, format: f}
+			m := Match{Source: SourceURI, Line: l.n, Start: l.start + s, End: l.start + e}
 			m.Key, m.Err = Parse(string(entry[m.Start:m.End]))
 			ms = append(ms, m)
 			continue
@@ -360,13 +394,13 @@ func FindAll(entry []byte) []Match {
 		if !ok {
 			continue
 		}
-		ms = append(ms, keyMatch(p, f, counter))
+		ms = append(ms, keyMatch(p, counter))
 	}
 	return ms
 }
 
-func keyMatch(p kv, f format, counter uint64) Match {
-	m := Match{Line: p.line.n, Start: p.vStart, End: p.vEnd, format: f}
+func keyMatch(p kv, counter uint64) Match {
+	m := Match{Line: p.line.n, Start: p.vStart, End: p.vEnd}
 	v := p.value
 	switch p.key {
 	case "otpauth":
@@ -414,6 +448,13 @@ func keyMatch(p kv, f format, counter uint64) Match {
 // (wrapped, with the line or label), [ErrAmbiguous], or the *[URIError]
 // of the chosen data.
 func Lookup(entry []byte, sel Selector) (*Match, error) {
+	if sel.Line == 0 && sel.Label == "" {
+		// pass-otp's rule alone decides whenever the entry has an
+		// otpauth:// line: find it without reading the gopass keys.
+		if m, ok := firstURI(entry); ok {
+			return m.result()
+		}
+	}
 	ms := FindAll(entry)
 	if sel.Line == 0 && sel.Label == "" {
 		for _, src := range []Source{SourceURI, SourceOtpauthKey, SourceTOTPKey, SourceHOTPKey} {
@@ -445,6 +486,27 @@ func Lookup(entry []byte, sel Selector) (*Match, error) {
 		return nil, fmt.Errorf("label %q (%d matches): %w", sel.Label, len(found), ErrAmbiguous)
 	}
 	return found[0].result()
+}
+
+// firstURI returns the match [FindAll] makes for the first line whose
+// trimmed form starts with "otpauth://", and ok false when there is none.
+func firstURI(entry []byte) (m *Match, ok bool) {
+	for off, n := 0, 1; off < len(entry); n++ {
+		end := len(entry)
+		next := end
+		if i := bytes.IndexByte(entry[off:], '\n'); i >= 0 {
+			end = off + i
+			next = end + 1
+		}
+		s, e := trimBlank(entry[off:end])
+		if bytes.HasPrefix(entry[off+s:off+e], []byte("otpauth://")) {
+			m := &Match{Source: SourceURI, Line: n, Start: off + s, End: off + e}
+			m.Key, m.Err = Parse(string(entry[m.Start:m.End]))
+			return m, true
+		}
+		off = next
+	}
+	return nil, false
 }
 
 func (m *Match) result() (*Match, error) {

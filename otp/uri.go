@@ -2,7 +2,6 @@ package otp
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -86,10 +85,111 @@ func (e *URIError) Message() string {
 	return "Invalid key URI (" + e.Reason.String() + "): " + e.URI
 }
 
-// uriPattern is compat.md §6 step 2. (?s) lets `.` match a newline as in
-// bash's POSIX regex, so an argument with an embedded newline matches as it
-// does for pass-otp.
-var uriPattern = regexp.MustCompile(`(?s)^otpauth://(totp|hotp)(/(([^:?]+)?(:([^:?]*))?)(:([0-9]+))?)?\?(.+)$`)
+// uriMatch holds the submatch indexes [matchURI] returns, numbered as
+// Regexp.FindStringSubmatchIndex numbers them for compat.md §6 step 2's
+// pattern
+//
+//	(?s)^otpauth://(totp|hotp)(/(([^:?]+)?(:([^:?]*))?)(:([0-9]+))?)?\?(.+)$
+//
+// group 1 the type, 2 the path from "/", 3 the label, 4 its issuer part, 5
+// ":account", 6 the account, 7 ":port", 8 the port digits, 9 the query.
+// (?s) lets `.` match a newline as in bash's POSIX regex, so an argument
+// with an embedded newline matches as it does for pass-otp.
+type uriMatch [20]int
+
+// matchURI is compat.md §6 step 2 without package regexp: it returns
+// exactly the submatch indexes (-1 for an unset group) that the pattern
+// above gives with Go's leftmost-first semantics, and ok false where the
+// pattern does not match. It replaces the regexp for start-up and parse
+// time (issue 3); TestMatchURI and FuzzURIMatch hold it to the regexp.
+//
+// The pattern backtracks little: [^:?]+ can only stop at a ':' or '?' (or
+// the end), because whatever follows it starts with one of them, so group 4
+// is the whole first run of such bytes (unset when the run is empty);
+// likewise group 6. What remains is the choice at the first ':': group 5
+// (":account", then an optional ":port" before the '?') is preferred to
+// skipping it, and the alternative, skipping group 5 and taking ":port"
+// at once, can never succeed where group 5 failed: its digits would be a
+// run ending in '?', which group 5 would already have taken (so
+// otpauth://totp/a:12?x has account "12", no port).
+func matchURI(s string) (m uriMatch, ok bool) {
+	const scheme = "otpauth://"
+	p := len(scheme) + len("totp")
+	if len(s) < p || s[:len(scheme)] != scheme {
+		return m, false
+	}
+	if t := s[len(scheme):p]; t != "totp" && t != "hotp" {
+		return m, false
+	}
+	for i := range m {
+		m[i] = -1
+	}
+	m[0], m[1] = 0, len(s)
+	m[2], m[3] = len(scheme), p
+	switch {
+	case p < len(s) && s[p] == '?': // no path
+		return m, query(&m, s, p)
+	case p >= len(s) || s[p] != '/':
+		return m, false
+	}
+	m[4] = p // group 2
+	p++
+	m[6] = p // group 3
+	e := labelEnd(s, p)
+	if e > p {
+		m[8], m[9] = p, e // group 4
+	}
+	m[7], m[5] = e, e
+	if e == len(s) {
+		return m, false
+	}
+	if s[e] == '?' {
+		return m, query(&m, s, e)
+	}
+	// s[e] == ':': group 5 and its account, then an optional port.
+	a := labelEnd(s, e+1)
+	if a == len(s) {
+		return m, false
+	}
+	m[10], m[11] = e, a // group 5
+	m[12], m[13] = e+1, a
+	m[7], m[5] = a, a
+	if s[a] == '?' {
+		return m, query(&m, s, a)
+	}
+	d := a + 1 // s[a] == ':'
+	for d < len(s) && s[d] >= '0' && s[d] <= '9' {
+		d++
+	}
+	if d == a+1 || d == len(s) || s[d] != '?' {
+		return m, false
+	}
+	m[14], m[15] = a, d // group 7
+	m[16], m[17] = a+1, d
+	m[5] = d
+	return m, query(&m, s, d)
+}
+
+// labelEnd returns the index of the first ':' or '?' in s at or after i,
+// or len(s).
+func labelEnd(s string, i int) int {
+	for ; i < len(s); i++ {
+		if s[i] == ':' || s[i] == '?' {
+			break
+		}
+	}
+	return i
+}
+
+// query sets group 9 to everything after the '?' at q; `.+` needs at
+// least one byte.
+func query(m *uriMatch, s string, q int) bool {
+	if q+1 >= len(s) {
+		return false
+	}
+	m[18], m[19] = q+1, len(s)
+	return true
+}
 
 // Parse parses an otpauth:// URI with pass-otp's grammar (compat.md §6) and
 // checks what `pass otp validate` checks: an account, a secret and, for
@@ -105,8 +205,8 @@ func Parse(uri string) (*Key, error) {
 func parse(uri string, needCounter bool) (*Key, error) {
 	uri = strings.ReplaceAll(uri, "`", "%60")
 	uri = strings.ReplaceAll(uri, `"`, "%22")
-	m := uriPattern.FindStringSubmatchIndex(uri)
-	if m == nil {
+	m, ok := matchURI(uri)
+	if !ok {
 		return nil, &URIError{Reason: ReasonSyntax, URI: Redact(uri)}
 	}
 	group := func(i int) string {
@@ -130,8 +230,9 @@ func parse(uri string, needCounter bool) (*Key, error) {
 	if i := strings.IndexByte(query, '\n'); i >= 0 {
 		query = query[:i]
 	}
-	off := qOff
-	for _, piece := range strings.Split(query, "&") {
+	for off, more := qOff, true; more; {
+		var piece string
+		piece, query, more = strings.Cut(query, "&")
 		start := off
 		off += len(piece) + 1
 		name, value, ok := strings.Cut(piece, "=")
@@ -184,20 +285,45 @@ func isDecimal(s string) bool {
 // decode is pass-otp's urldecode as captured by $(…): `+` becomes a space,
 // `%` becomes `\x`, then the result is expanded like bash's `printf %b`
 // (in a UTF-8 locale), NUL bytes are dropped and trailing newlines are
-// stripped (quirk kept: `a\x41` → `aA`, compat.md §6 step 5).
+// stripped (quirk kept: `a\x41` → `aA`, compat.md §6 step 5). Text
+// without `+`, `%`, `\` and NUL is returned as a substring of s, without
+// allocating (the common label on `passotp NAME`'s path).
 func decode(s string) string {
-	if s == "" {
-		return ""
+	plain := true
+	n := len(s) // the length after `%` → `\x`
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '%':
+			n++
+			plain = false
+		case '+', '\\', 0:
+			plain = false
+		}
 	}
-	s = strings.ReplaceAll(s, "+", " ")
-	s = strings.ReplaceAll(s, "%", `\x`)
-	out := printfB(s)
-	out = strings.ReplaceAll(out, "\x00", "")
+	if plain {
+		return strings.TrimRight(s, "\n")
+	}
+	var buf [128]byte
+	x := buf[:0]
+	if n > len(buf) {
+		x = make([]byte, 0, n)
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '+':
+			x = append(x, ' ')
+		case '%':
+			x = append(x, '\\', 'x')
+		default:
+			x = append(x, c)
+		}
+	}
+	out := strings.ReplaceAll(printfB(x), "\x00", "")
 	return strings.TrimRight(out, "\n")
 }
 
 // printfB expands backslash escapes as bash 5's `printf %b` does.
-func printfB(s string) string {
+func printfB(s []byte) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
