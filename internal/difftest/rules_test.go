@@ -182,15 +182,20 @@ var (
 
 var (
 	mkdirDQRE   = regexp.MustCompile(`(?m)^(mkdir: created directory )"(.*)"$`)
+	mkdirSQRE   = regexp.MustCompile(`(?m)^mkdir: created directory '.*'$`)
 	shellEscRE  = regexp.MustCompile(`'\$'((?:\\(?:[0-7]{3}|[abfnrtv\\']))+)'('?)`)
 	octalRE     = regexp.MustCompile(`\\(?:[0-7]{3}|[abfnrtv\\'])`)
 	bashNoiseRE = regexp.MustCompile(`(?m)^(dirname: (?:invalid|unrecognized) option .*|Try 'dirname --help' for more information\.|\S+otp\.bash: line \d+: warning: .*)\n`)
 )
 
 // unescapeShell undoes coreutils' shell-escape quoting of non-printable
-// bytes in a C locale: 'Caf'$'\303\251' is 'Café'.
+// bytes in a C locale: 'Caf'$'\303\251' is 'Café'; of a single quote in a
+// name that double quotes do not fit: 'o'\''brien' is 'o'brien'.
 func unescapeShell(s string) string {
 	s = mkdirDQRE.ReplaceAllString(s, "$1'$2'")
+	s = mkdirSQRE.ReplaceAllStringFunc(s, func(line string) string {
+		return strings.ReplaceAll(line, `'\''`, "'")
+	})
 	return shellEscRE.ReplaceAllStringFunc(s, func(m string) string {
 		g := shellEscRE.FindStringSubmatch(m)
 		raw := octalRE.ReplaceAllStringFunc(g[1], func(o string) string {
