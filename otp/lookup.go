@@ -99,15 +99,19 @@ type line struct {
 	n          int // 1-based
 }
 
+// lineAt returns the end of the line starting at off (its "\n", or the
+// end of entry) and where the next line starts.
+func lineAt(entry []byte, off int) (end, next int) {
+	if i := bytes.IndexByte(entry[off:], '\n'); i >= 0 {
+		return off + i, off + i + 1
+	}
+	return len(entry), len(entry)
+}
+
 func splitLines(entry []byte) []line {
 	var ls []line
 	for off, n := 0, 1; off < len(entry); n++ {
-		end := len(entry)
-		next := end
-		if i := bytes.IndexByte(entry[off:], '\n'); i >= 0 {
-			end = off + i
-			next = end + 1
-		}
+		end, next := lineAt(entry, off)
 		ls = append(ls, line{off, end, n})
 		off = next
 	}
@@ -492,12 +496,7 @@ func Lookup(entry []byte, sel Selector) (*Match, error) {
 // trimmed form starts with "otpauth://", and ok false when there is none.
 func firstURI(entry []byte) (m *Match, ok bool) {
 	for off, n := 0, 1; off < len(entry); n++ {
-		end := len(entry)
-		next := end
-		if i := bytes.IndexByte(entry[off:], '\n'); i >= 0 {
-			end = off + i
-			next = end + 1
-		}
+		end, next := lineAt(entry, off)
 		s, e := trimBlank(entry[off:end])
 		if bytes.HasPrefix(entry[off+s:off+e], []byte("otpauth://")) {
 			m := &Match{Source: SourceURI, Line: n, Start: off + s, End: off + e}
