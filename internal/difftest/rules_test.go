@@ -190,7 +190,7 @@ var (
 
 // unescapeShell undoes coreutils' shell-escape quoting of non-printable
 // bytes in a C locale: 'Caf'$'\303\251' is 'Café'; of a single quote in a
-// name that double quotes do not fit: 'o'\''brien' is 'o'brien'.
+// name that double quotes do not fit: 'o'\”brien' is 'o'brien'.
 func unescapeShell(s string) string {
 	s = mkdirDQRE.ReplaceAllString(s, "$1'$2'")
 	s = mkdirSQRE.ReplaceAllStringFunc(s, func(line string) string {
