@@ -189,8 +189,9 @@ var (
 )
 
 // unescapeShell undoes coreutils' shell-escape quoting of non-printable
-// bytes in a C locale: 'Caf'$'\303\251' is 'Café'; of a single quote in a
-// name that double quotes do not fit: 'o'\”brien' is 'o'brien'.
+// bytes in a C locale: 'Caf'$'\303\251' is 'Café'; and of a single quote
+// in a name that double quotes do not fit, which coreutils closes the
+// quoted part for, escapes with a backslash and reopens.
 func unescapeShell(s string) string {
 	s = mkdirDQRE.ReplaceAllString(s, "$1'$2'")
 	s = mkdirSQRE.ReplaceAllStringFunc(s, func(line string) string {
