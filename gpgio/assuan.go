@@ -116,7 +116,7 @@ func dialUnix(ctx context.Context, path string) (*os.File, error) {
 	}
 	if err != nil {
 		syscall.Close(fd)
-		return nil, &os.PathError{Op: "dial unix", Path: path, Err: err}
+		return nil, &os.PathError{Op: "dial unix", Path: path, Err: os.NewSyscallError("connect", err)} // net.Dialer's wording
 	}
 	return os.NewFile(uintptr(fd), path), nil
 }

@@ -256,8 +256,13 @@ func TestDialUnix(t *testing.T) {
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	ctx := context.Background()
-	if _, err := dialUnix(ctx, filepath.Join(dir, "missing")); !notListening(err) {
+	missing := filepath.Join(dir, "missing")
+	_, err = dialUnix(ctx, missing)
+	if !notListening(err) {
 		t.Errorf("missing socket: %v, want a not-listening error", err)
+	}
+	if want := "dial unix " + missing + ": connect: no such file or directory"; err == nil || err.Error() != want {
+		t.Errorf("missing socket: error %v, want %q (net.Dialer's wording)", err, want)
 	}
 	stale := filepath.Join(dir, "stale")
 	l, err := net.Listen("unix", stale)
@@ -279,6 +284,7 @@ func TestDialUnix(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
+	waiting := make(chan struct{})
 	go func() {
 		c, err := l.Accept()
 		if err != nil {
@@ -291,7 +297,10 @@ func TestDialUnix(t *testing.T) {
 		if line == "PING\n" {
 			io.WriteString(c, "D pong\nOK\n")
 		}
-		io.Copy(io.Discard, r) // then never answer again
+		if line, _ = r.ReadString('\n'); line == "WAIT\n" {
+			close(waiting) // the client now blocks reading the reply
+		}
+		io.Copy(io.Discard, r) // and never gets one
 	}()
 	f, err := dialUnix(ctx, sock)
 	if err != nil {
@@ -308,7 +317,11 @@ func TestDialUnix(t *testing.T) {
 	cctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { _, err := a.transact(cctx, "WAIT", nil, nil); done <- err }()
-	time.Sleep(50 * time.Millisecond)
+	select {
+	case <-waiting:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server never got WAIT (hang guard)")
+	}
 	cancel()
 	select {
 	case err := <-done:

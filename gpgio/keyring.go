@@ -7,7 +7,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -87,19 +86,11 @@ func openKeyring(h *home) (*keyring, error) {
 }
 
 func readKeyringFile(name string) ([]byte, error) {
-	f, err := sysread.Open(name, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if f.Size() > maxKeyring {
+	b, err := sysread.ReadFile(name, 0, maxKeyring)
+	if errors.Is(err, sysread.ErrTooLarge) {
 		return nil, fmt.Errorf("%s: larger than %d bytes", name, maxKeyring)
 	}
-	b := make([]byte, f.Size())
-	if _, err := io.ReadFull(f, b); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return b, err
 }
 
 func newFileKeyring(source string, blobs []kbxBlob) *keyring {

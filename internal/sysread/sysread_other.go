@@ -3,6 +3,7 @@
 package sysread
 
 import (
+	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -17,8 +18,13 @@ type File struct {
 	size int64
 }
 
-// Open opens name read-only; flag is ignored outside Unix.
+// Open opens name read-only. Outside Unix no open flag can be added: a
+// non-zero flag is an error rather than silently dropped (O_NOFOLLOW,
+// say, would otherwise not hold).
 func Open(name string, flag int) (*File, error) {
+	if flag != 0 {
+		return nil, &os.PathError{Op: "open", Path: name, Err: errors.ErrUnsupported}
+	}
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
