@@ -143,18 +143,22 @@ func (db *objectDB) loadPacks() error {
 	return nil
 }
 
-// has reports whether the object is stored, loose or packed.
-func (db *objectDB) has(h plumbing.Hash) (bool, error) {
-	for _, dir := range db.dirs {
-		if _, err := os.Lstat(loosePath(dir, h)); err == nil {
-			return true, nil
-		}
-	}
+// freshen reports whether the object is stored and its file (a pack
+// holding it, else its loose file) could be given the current mtime, as
+// git's freshen_packed_object and freshen_loose_object do. The clock is
+// the real one: prune compares file times, not commit dates.
+func (db *objectDB) freshen(h plumbing.Hash) (bool, error) {
+	now := time.Now()
 	if err := db.loadPacks(); err != nil {
 		return false, err
 	}
 	for _, p := range db.packs {
-		if ok, _ := p.idx.Contains(h); ok {
+		if ok, _ := p.idx.Contains(h); ok && os.Chtimes(p.pack, now, now) == nil {
+			return true, nil
+		}
+	}
+	for _, dir := range db.dirs {
+		if os.Chtimes(loosePath(dir, h), now, now) == nil {
 			return true, nil
 		}
 	}
@@ -249,14 +253,18 @@ func (p *packIndex) read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 }
 
 // write stores content as a loose object unless the object already
-// exists, as git's write_object_file does: zlib-compressed into a
-// temporary file tmp_obj_XXXXXX (mode 0444) in the fan-out directory
-// (created if missing), then hard-linked to its name (renamed where links
-// are not supported) and the temporary name removed. Like git's default
+// exists, as git's write_object_file does: an existing object is
+// freshened (its pack or loose file gets the current mtime, so that a
+// concurrent `git gc --prune` does not take an old unreachable object
+// the new commit now points to), or, where that fails (a read-only
+// alternate), written anew; a new one is zlib-compressed into a temporary
+// file tmp_obj_XXXXXX (mode 0444) in the fan-out directory (created if
+// missing), then hard-linked to its name (renamed where links are not
+// supported) and the temporary name removed. Like git's default
 // core.fsync, loose objects are not fsynced.
 func (db *objectDB) write(t plumbing.ObjectType, content []byte) (plumbing.Hash, error) {
 	h := plumbing.ComputeHash(t, content)
-	if ok, err := db.has(h); err != nil || ok {
+	if ok, err := db.freshen(h); err != nil || ok {
 		return h, err
 	}
 	final := loosePath(db.dirs[0], h)

@@ -324,12 +324,12 @@ func TestObjectDBReadsWhatGitWrites(t *testing.T) {
 			if typ.String() != o[0] || string(b) != o[1] {
 				t.Errorf("%s: %s read as %s of %d bytes, git says %s of %d", stage, h, typ, len(b), o[0], len(o[1]))
 			}
-			if ok, err := db.has(plumbing.NewHash(h)); !ok || err != nil {
-				t.Errorf("%s: has(%s) = %v, %v", stage, h, ok, err)
+			if ok, err := db.freshen(plumbing.NewHash(h)); !ok || err != nil {
+				t.Errorf("%s: freshen(%s) = %v, %v", stage, h, ok, err)
 			}
 		}
-		if ok, err := db.has(plumbing.NewHash(strings.Repeat("12", 20))); ok || err != nil {
-			t.Errorf("%s: has(missing) = %v, %v", stage, ok, err)
+		if ok, err := db.freshen(plumbing.NewHash(strings.Repeat("12", 20))); ok || err != nil {
+			t.Errorf("%s: freshen(missing) = %v, %v", stage, ok, err)
 		}
 		if _, _, err := db.read(plumbing.NewHash(strings.Repeat("12", 20))); err == nil {
 			t.Errorf("%s: read(missing) succeeded", stage)
@@ -389,9 +389,16 @@ func TestObjectDBWriteLikeGit(t *testing.T) {
 		if got := gitIn(t, env, dir, "cat-file", "blob", h.String()); got != content {
 			t.Errorf("git cat-file blob %s: %d bytes, want %d", h, len(got), len(content))
 		}
-		// Written again: nothing changes.
+		// Written again: only freshened, as git does (prune keeps it).
+		old := time.Unix(1e9, 0)
+		if err := os.Chtimes(loosePath(objects, h), old, old); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := db.write(plumbing.BlobObject, []byte(content)); err != nil {
 			t.Fatal(err)
+		}
+		if fi, err := os.Stat(loosePath(objects, h)); err != nil || !fi.ModTime().After(old) || fi.Mode().Perm() != 0o444&^umask(t) {
+			t.Errorf("loose object written again: %v, %v (want a fresh mtime, mode unchanged)", fi.ModTime(), err)
 		}
 	}
 	if left, _ := filepath.Glob(filepath.Join(objects, "*", "tmp_obj_*")); len(left) != 0 {
@@ -408,12 +415,23 @@ func TestObjectDBWriteLikeGit(t *testing.T) {
 	if _, err := os.Stat(loosePath(objects, hello)); err == nil {
 		t.Fatal("hello still loose after repack")
 	}
+	packs, _ := filepath.Glob(filepath.Join(objects, "pack", "*.pack"))
+	if len(packs) != 1 {
+		t.Fatalf("packs after repack -ad: %v", packs)
+	}
+	old := time.Unix(1e9, 0)
+	if err := os.Chtimes(packs[0], old, old); err != nil {
+		t.Fatal(err)
+	}
 	h, err := openObjectDB(objects).write(plumbing.BlobObject, []byte("hello\n"))
 	if err != nil || h != hello {
 		t.Fatal(h, err)
 	}
 	if _, err := os.Stat(loosePath(objects, h)); err == nil {
 		t.Error("packed object written loose again")
+	}
+	if fi, err := os.Stat(packs[0]); err != nil || !fi.ModTime().After(old) {
+		t.Errorf("the pack holding the object was not freshened: %v, %v", fi.ModTime(), err)
 	}
 }
 
