@@ -94,15 +94,16 @@ func FuzzLookupDefault(f *testing.F) {
 	})
 }
 
-// TestHotPathAllocs pins the allocations of parsing the benchmark URI: the
-// Key itself and nothing else (its labels need no decoding copies).
+// TestHotPathAllocs bounds the allocations of parsing the benchmark URI: the
+// Key itself and nothing else (its labels need no decoding copies). Upper
+// bounds: another Go release may well do better.
 func TestHotPathAllocs(t *testing.T) {
-	if n := testing.AllocsPerRun(100, func() { Parse(benchURI) }); n != 1 {
-		t.Errorf("Parse(benchURI) makes %v allocations, want 1", n)
+	if n := testing.AllocsPerRun(100, func() { Parse(benchURI) }); n > 1 {
+		t.Errorf("Parse(benchURI) makes %v allocations, want at most 1", n)
 	}
 	entry := []byte("pw\n" + benchURI + "\n")
 	// The Match, the URI string copied out of the entry and the Key.
-	if n := testing.AllocsPerRun(100, func() { Lookup(entry, Selector{}) }); n != 3 {
-		t.Errorf("Lookup makes %v allocations, want 3", n)
+	if n := testing.AllocsPerRun(100, func() { Lookup(entry, Selector{}) }); n > 3 {
+		t.Errorf("Lookup makes %v allocations, want at most 3", n)
 	}
 }

@@ -387,10 +387,7 @@ func FindAll(entry []byte) []Match {
 		}
 	}
 	for _, l := range ls {
-		s, e := trimBlank(entry[l.start:l.end])
-		if bytes.HasPrefix(entry[l.start+s:l.start+e], []byte("otpauth://")) {
-			m := Match{Source: SourceURI, Line: l.n, Start: l.start + s, End: l.start + e}
-			m.Key, m.Err = Parse(string(entry[m.Start:m.End]))
+		if m, ok := uriMatchAt(entry, l); ok {
 			ms = append(ms, m)
 			continue
 		}
@@ -497,15 +494,26 @@ func Lookup(entry []byte, sel Selector) (*Match, error) {
 func firstURI(entry []byte) (m *Match, ok bool) {
 	for off, n := 0, 1; off < len(entry); n++ {
 		end, next := lineAt(entry, off)
-		s, e := trimBlank(entry[off:end])
-		if bytes.HasPrefix(entry[off+s:off+e], []byte("otpauth://")) {
-			m := &Match{Source: SourceURI, Line: n, Start: off + s, End: off + e}
-			m.Key, m.Err = Parse(string(entry[m.Start:m.End]))
-			return m, true
+		if m, ok := uriMatchAt(entry, line{off, end, n}); ok {
+			found := m // only a found match goes to the heap
+			return &found, true
 		}
 		off = next
 	}
 	return nil, false
+}
+
+// uriMatchAt returns the match of line l of entry when its trimmed form
+// starts with "otpauth://": the URI parsed (a parse error is the match's
+// Err), its place in entry and its line number.
+func uriMatchAt(entry []byte, l line) (Match, bool) {
+	s, e := trimBlank(entry[l.start:l.end])
+	if !bytes.HasPrefix(entry[l.start+s:l.start+e], []byte("otpauth://")) {
+		return Match{}, false
+	}
+	m := Match{Source: SourceURI, Line: l.n, Start: l.start + s, End: l.start + e}
+	m.Key, m.Err = Parse(string(entry[m.Start:m.End]))
+	return m, true
 }
 
 func (m *Match) result() (*Match, error) {
