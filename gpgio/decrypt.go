@@ -276,7 +276,7 @@ func (c *Client) keyFile(h *home, grip [20]byte, pub *packet.PublicKey) (*packet
 	if k, ok := c.keys[grip]; ok {
 		return k, keyUnprotected, nil
 	}
-	priv, kind, err := loadKeyFileOf(h, grip, pub, true) // grip = keygrip(pub): findSessionKey
+	priv, kind, err := loadKeyFile(h, grip, pub) // grip = keygrip(pub): findSessionKey
 	if err == nil && kind == keyUnprotected && priv != nil {
 		if c.keys == nil {
 			c.keys = map[[20]byte]*packet.PrivateKey{}

@@ -55,18 +55,13 @@ func keyFilePath(dir string, grip [20]byte) string {
 	return filepath.Join(dir, "private-keys-v1.d", strings.ToUpper(hex.EncodeToString(grip[:]))+".key")
 }
 
-// loadKeyFile reads private-keys-v1.d/<GRIP>.key. For an unprotected key
-// it returns a usable private key whose public part is pub. A missing file
-// gives keyMissing and a nil error; protected and shadowed files give their
-// kind and a nil key.
+// loadKeyFile reads private-keys-v1.d/<GRIP>.key, grip being keygrip(pub)
+// (the caller has it already: findSessionKey looked the file up by it).
+// For an unprotected key it returns a usable private key whose public
+// part is pub: privateKeyFromSexp refuses a file whose public part
+// differs. A missing file gives keyMissing and a nil error; protected and
+// shadowed files give their kind and a nil key.
 func loadKeyFile(h *home, grip [20]byte, pub *packet.PublicKey) (*packet.PrivateKey, keyFileKind, error) {
-	return loadKeyFileOf(h, grip, pub, false)
-}
-
-// loadKeyFileOf is loadKeyFile; gripOfPub says that the caller computed
-// grip as keygrip(pub) itself, so that the check that the file is named
-// after pub is not computed twice (the decrypt path; issue 3).
-func loadKeyFileOf(h *home, grip [20]byte, pub *packet.PublicKey, gripOfPub bool) (*packet.PrivateKey, keyFileKind, error) {
 	b, err := readKeyFile(keyFilePath(h.dir, grip))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, keyMissing, nil
@@ -81,13 +76,6 @@ func loadKeyFileOf(h *home, grip [20]byte, pub *packet.PublicKey, gripOfPub bool
 	priv, err := privateKeyFromSexp(s, pub)
 	if err != nil {
 		return nil, keyUnknown, err
-	}
-	// The public part of the file must be the key it is named after.
-	if gripOfPub {
-		return priv, keyUnprotected, nil
-	}
-	if g, err := keygrip(pub); err != nil || g != grip {
-		return nil, keyUnknown, fmt.Errorf("%w: keygrip does not match the file name", errKeyFile)
 	}
 	return priv, keyUnprotected, nil
 }
