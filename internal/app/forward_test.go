@@ -37,12 +37,16 @@ func TestGoBuildInfo(t *testing.T) {
 	}
 	dir := t.TempDir()
 	script := filepath.Join(dir, "pass")
-	os.WriteFile(script, []byte("#!/bin/sh\necho '\xff Go buildinf:'\n"), 0o755)
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho '\xff Go buildinf:'\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	fake := make([]byte, 64)
 	copy(fake, buildInfoMagic)
 	fake[14], fake[15], fake[32] = 8, 2, 200 // a string length past the end
 	fakeBin := filepath.Join(dir, "fake")
-	os.WriteFile(fakeBin, fake, 0o755)
+	if err := os.WriteFile(fakeBin, fake, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range []string{script, fakeBin, "/bin/sh", filepath.Join(dir, "missing")} {
 		if path, mod := goBuildInfo(p); path != "" || mod != "" {
 			t.Errorf("%s: goBuildInfo = %q, %q; want nothing", p, path, mod)
