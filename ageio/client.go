@@ -249,7 +249,7 @@ func (c *Client) Decrypt(ctx context.Context, r io.Reader) ([]byte, error) {
 		return nil, fmt.Errorf("age decrypt: %w", err)
 	}
 	if len(data) > maxCiphertext {
-		return nil, errors.New("age decrypt: entry too large")
+		return nil, fmt.Errorf("age decrypt: %w", errTooLarge)
 	}
 	var (
 		native []age.Identity
@@ -290,7 +290,7 @@ func (c *Client) Decrypt(ctx context.Context, r io.Reader) ([]byte, error) {
 	}
 	if len(plain) > maxPlaintext {
 		clear(plain)
-		return nil, errors.New("age decrypt: entry too large")
+		return nil, fmt.Errorf("age decrypt: %w", errTooLarge)
 	}
 	return plain, nil
 }
