@@ -70,19 +70,21 @@ func (c *Client) ageBinary() string {
 	return "age"
 }
 
-// findAge resolves the age binary with the PATH of Options.Env (the
-// process's PATH only when Env has none). key names the ssh key that needs
-// it, for the error.
+// findAge resolves the age binary with the PATH of Options.Env: with no
+// PATH there, a bare name is not found (the process's own PATH is never
+// read). key names the ssh key that needs it, for the error.
 func (c *Client) findAge(key string) (string, error) {
 	name := c.ageBinary()
 	var (
 		path string
 		err  error
 	)
-	if p, ok := lookup(c.opts.Env, "PATH"); ok && !strings.Contains(name, "/") {
+	if strings.Contains(name, "/") {
+		path, err = exec.LookPath(name) // a path: PATH is not consulted
+	} else if p, ok := lookup(c.opts.Env, "PATH"); ok {
 		path, err = lookPath(name, p)
 	} else {
-		path, err = exec.LookPath(name)
+		err = fmt.Errorf("no PATH in the environment: %w", exec.ErrNotFound)
 	}
 	if err != nil {
 		return "", &NeedAgeError{Key: key, Binary: name, Err: err}
@@ -90,15 +92,16 @@ func (c *Client) findAge(key string) (string, error) {
 	return path, nil
 }
 
-// lookPath finds name in the directories of pathList, as exec.LookPath
-// does with $PATH (an empty element is the current directory, which is
-// not searched: exec.ErrDot).
+// lookPath finds name in the directories of pathList, as the shell does
+// and as gpgio and cmd do with the environment's PATH: an empty element is
+// the current directory. The result keeps the directory as given ("./age"
+// for an empty element), so that exec does not search again.
 func lookPath(name, pathList string) (string, error) {
 	for _, dir := range filepath.SplitList(pathList) {
 		if dir == "" {
-			continue
+			dir = "."
 		}
-		p := filepath.Join(dir, name)
+		p := dir + "/" + name
 		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
 			return p, nil
 		}
@@ -122,19 +125,45 @@ func (c *Client) childEnv() []string {
 	return env
 }
 
-// limitedBuffer keeps at most max bytes and then fails the write.
+// limitedBuffer keeps at most max bytes and then fails the write (and
+// remembers that it did: os/exec reports age's broken pipe, not this
+// error). It grows by copying into a larger array and clearing the old
+// one, so that no stray copy of the plaintext is left behind; sized with
+// the ciphertext's length it never grows, as age's plaintext is shorter.
 type limitedBuffer struct {
-	bytes.Buffer
-	max int
+	buf  []byte
+	max  int
+	over bool
 }
 
 var errTooLarge = errors.New("entry too large")
 
+func newLimitedBuffer(size, max int) *limitedBuffer {
+	return &limitedBuffer{buf: make([]byte, 0, min(size, max)), max: max}
+}
+
 func (b *limitedBuffer) Write(p []byte) (int, error) {
-	if b.Len()+len(p) > b.max {
+	if len(b.buf)+len(p) > b.max {
+		b.over = true
 		return 0, errTooLarge
 	}
-	return b.Buffer.Write(p)
+	if len(b.buf)+len(p) > cap(b.buf) {
+		grown := make([]byte, len(b.buf), min(max(2*cap(b.buf), len(b.buf)+len(p)), b.max))
+		copy(grown, b.buf)
+		clear(b.buf)
+		b.buf = grown
+	}
+	b.buf = append(b.buf, p...)
+	return len(p), nil
+}
+
+// Bytes is what was written.
+func (b *limitedBuffer) Bytes() []byte { return b.buf }
+
+// wipe clears everything written, including the spare capacity.
+func (b *limitedBuffer) wipe() {
+	clear(b.buf[:cap(b.buf)])
+	b.buf = b.buf[:0]
 }
 
 // cappedBuffer keeps the first max bytes and drops the rest.
@@ -167,19 +196,21 @@ func (c *Client) decryptWithAge(ctx context.Context, ciphertext []byte, ids []*S
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = c.childEnv()
 	cmd.Stdin = bytes.NewReader(ciphertext)
-	out := &limitedBuffer{max: maxPlaintext}
+	out := newLimitedBuffer(len(ciphertext), maxPlaintext)
 	stderr := &cappedBuffer{max: maxStderr}
 	cmd.Stdout, cmd.Stderr = out, stderr
 	c.ageMu.Lock()
 	err = cmd.Run()
 	c.ageMu.Unlock()
+	if out.over {
+		// Checked first: age then fails on the pipe closed under it.
+		out.wipe()
+		return nil, fmt.Errorf("age decrypt: %w", errTooLarge)
+	}
 	if err != nil {
-		clear(out.Bytes())
+		out.wipe()
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
-		}
-		if errors.Is(err, errTooLarge) {
-			return nil, errors.New("age decrypt: entry too large")
 		}
 		return nil, ageRunError(c.ageBinary(), args, err, stderr.Bytes())
 	}
@@ -243,11 +274,18 @@ type ageWriter struct {
 	args   []string
 	ctx    context.Context
 	done   bool
+	err    error // Close's result, returned again by later calls
 }
 
 // Write feeds age; when age has stopped reading (it failed), the error is
 // age's own.
 func (w *ageWriter) Write(p []byte) (int, error) {
+	if w.done {
+		if w.err != nil {
+			return 0, w.err
+		}
+		return 0, errors.New("age encrypt: write after close")
+	}
 	n, err := w.stdin.Write(p)
 	if err != nil {
 		if cerr := w.Close(); cerr != nil {
@@ -258,18 +296,20 @@ func (w *ageWriter) Write(p []byte) (int, error) {
 }
 
 // Close ends the plaintext and waits for age; its failure is an
-// [*AgeError].
+// [*AgeError]. Every call returns the first one's result (Write closes
+// when age stops reading).
 func (w *ageWriter) Close() error {
 	if w.done {
-		return nil
+		return w.err
 	}
 	w.done = true
 	w.stdin.Close()
 	if err := w.cmd.Wait(); err != nil {
 		if w.ctx.Err() != nil {
-			return w.ctx.Err()
+			w.err = w.ctx.Err()
+		} else {
+			w.err = ageRunError(w.bin, w.args, err, w.stderr.Bytes())
 		}
-		return ageRunError(w.bin, w.args, err, w.stderr.Bytes())
 	}
-	return nil
+	return w.err
 }

@@ -55,8 +55,10 @@ type Options struct {
 	// assignment of a name wins). HOME, PASSAGE_IDENTITIES_FILE,
 	// GOPASS_HOMEDIR, GOPASS_SSH_DIR, XDG_CONFIG_HOME and
 	// GOPASS_AGE_PASSWORD are read; PATH and (passage) PASSAGE_AGE find
-	// the age binary for ssh keys, which runs with this environment less
-	// GIT_* and GOPASS_AGE_PASSWORD.
+	// the age binary for ssh keys (without PATH here only a PASSAGE_AGE
+	// holding a slash is found; an empty PATH element is the current
+	// directory), which runs with this environment less GIT_* and
+	// GOPASS_AGE_PASSWORD.
 	Env []string
 	// IdentitiesFiles, when set, replaces the mode's list of identities
 	// files. Missing files are skipped.
@@ -249,7 +251,7 @@ func (c *Client) Decrypt(ctx context.Context, r io.Reader) ([]byte, error) {
 		return nil, fmt.Errorf("age decrypt: %w", err)
 	}
 	if len(data) > maxCiphertext {
-		return nil, errors.New("age decrypt: entry too large")
+		return nil, fmt.Errorf("age decrypt: %w", errTooLarge)
 	}
 	var (
 		native []age.Identity
@@ -290,7 +292,7 @@ func (c *Client) Decrypt(ctx context.Context, r io.Reader) ([]byte, error) {
 	}
 	if len(plain) > maxPlaintext {
 		clear(plain)
-		return nil, errors.New("age decrypt: entry too large")
+		return nil, fmt.Errorf("age decrypt: %w", errTooLarge)
 	}
 	return plain, nil
 }

@@ -2,7 +2,9 @@ package ageio_test
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -153,18 +155,35 @@ func FuzzParseSSHKey(f *testing.F) {
 		body := base64.StdEncoding.EncodeToString(der)
 		var b strings.Builder
 		b.WriteString("-----BEGIN " + label + "-----\n")
-		for len(body) > 64 {
-			b.WriteString(body[:64] + "\n")
-			body = body[64:]
+		var lines []string
+		for rest := body; rest != ""; {
+			n := min(64, len(rest))
+			lines = append(lines, rest[:n])
+			rest = rest[n:]
 		}
-		b.WriteString(body + "\n-----END " + label + "-----\n")
+		b.WriteString(strings.Join(lines, "\n") + "\n-----END " + label + "-----\n")
 		ids, err := ageio.ParseIdentities([]byte(b.String()))
 		if (err == nil) == (ids == nil) {
 			t.Fatalf("ParseIdentities = %v, %v: want exactly one", ids, err)
 		}
 		if err != nil {
-			if len(body) > 16 && strings.Contains(err.Error(), body[:16]) {
-				t.Fatalf("error quotes the key: %v", err)
+			// No encoding of the key may appear in the error: not the
+			// base64 (whole, or any 16 bytes of a PEM line), not the
+			// raw bytes, not their hex.
+			msg := err.Error()
+			leaks := []string{body}
+			for _, l := range lines {
+				for i := 0; i+16 <= len(l); i += 16 {
+					leaks = append(leaks, l[i:i+16])
+				}
+			}
+			if len(der) >= 8 {
+				leaks = append(leaks, string(der), hex.EncodeToString(der), fmt.Sprintf("%x", der[:8]), fmt.Sprintf("% x", der[:8]))
+			}
+			for _, leak := range leaks {
+				if len(leak) >= 16 && strings.Contains(msg, leak) {
+					t.Fatalf("error quotes the key (%q): %v", leak, err)
+				}
 			}
 			return
 		}

@@ -434,13 +434,26 @@ func TestParseSSHRecipients(t *testing.T) {
 }
 
 // TestSSHConcurrentDecrypt: `ls --codes` decrypts in parallel; entries
-// that need the age binary run it one at a time and all succeed.
+// that need the age binary run it one at a time and all succeed. The
+// stand-in age fails (exit 98) when another run of it is under way, so the
+// test fails if the runs overlap.
 func TestSSHConcurrentDecrypt(t *testing.T) {
 	t.Parallel()
 	requireTool(t, "age", "ssh-keygen")
 	dir := t.TempDir()
 	key, pub := sshKey(t, dir, "id", "-t", "ed25519")
-	c, _ := ageio.Open(ageio.Options{Env: []string{"PATH=" + os.Getenv("PATH"), "PASSAGE_IDENTITIES_FILE=" + key}})
+	realAge, err := exec.LookPath("age")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	lock := filepath.Join(bin, "running")
+	script := "#!/bin/sh\nmkdir " + lock + " 2>/dev/null || exit 98\nsleep 0.2\n" +
+		realAge + " \"$@\"\nrc=$?\nrmdir " + lock + "\nexit $rc\n"
+	if err := os.WriteFile(filepath.Join(bin, "age"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := ageio.Open(ageio.Options{Env: []string{"PATH=" + bin + ":" + os.Getenv("PATH"), "PASSAGE_IDENTITIES_FILE=" + key}})
 	ct := run(t, []byte(entry), "age", "-e", "-r", pub)
 	var wg sync.WaitGroup
 	for i := 0; i < 6; i++ {

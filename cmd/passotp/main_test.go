@@ -59,7 +59,9 @@ func run() int {
 
 func TestScripts(t *testing.T) {
 	testkeys.RequireGPG(t)
-	testkeys.Require(t, "pass", "oathtool", "git")
+	// age, age-keygen, ssh-keygen, setsid and timeout: the passage, gopass
+	// age and ssh-key scripts.
+	testkeys.Require(t, "pass", "oathtool", "git", "age", "age-keygen", "ssh-keygen", "setsid", "timeout")
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		Setup:               setup,
