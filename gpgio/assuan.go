@@ -481,7 +481,9 @@ func percentPlusUnescape(s string) (string, error) {
 func lookPathEnv(env []string, prog string) (string, error) {
 	pathEnv, ok := lookupEnv(env, "PATH")
 	if !ok {
-		return exec.LookPath(prog)
+		// No PATH in Options.Env: nothing to search (the process's own
+		// PATH is not gpgio's to read).
+		return "", fmt.Errorf("%s: %w (no PATH)", prog, exec.ErrNotFound)
 	}
 	for _, dir := range strings.Split(pathEnv, ":") {
 		if dir == "" {

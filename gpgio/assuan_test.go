@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -330,5 +331,39 @@ func TestDialUnix(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("cancelled transact still blocked after 10 s (hang guard)")
+	}
+}
+
+// TestLookPathEnv: programs are found on Options.Env's PATH only (an empty
+// element is the current directory, as for the shell); without PATH in
+// the environment nothing is searched, not even the process's own PATH.
+func TestLookPathEnv(t *testing.T) {
+	dir := t.TempDir()
+	prog := filepath.Join(dir, "gpgconf")
+	if err := os.WriteFile(prog, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "plain"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for _, tt := range []struct {
+		env  []string
+		prog string
+		want string // "" means not found
+	}{
+		{[]string{"PATH=/nonexistent:" + dir}, "gpgconf", prog},
+		{[]string{"PATH=/nonexistent::/x"}, "gpgconf", "./gpgconf"},
+		{[]string{"PATH=/nonexistent:" + dir}, "plain", ""}, // not executable
+		{[]string{"HOME=/x"}, "sh", ""},                     // no PATH: nothing searched
+		{nil, "sh", ""},
+	} {
+		got, err := lookPathEnv(tt.env, tt.prog)
+		if got != tt.want || (tt.want == "") != (err != nil) {
+			t.Errorf("lookPathEnv(%q, %q) = %q, %v; want %q", tt.env, tt.prog, got, err, tt.want)
+		}
+		if err != nil && !errors.Is(err, exec.ErrNotFound) {
+			t.Errorf("lookPathEnv(%q, %q): %v, want exec.ErrNotFound", tt.env, tt.prog, err)
+		}
 	}
 }
