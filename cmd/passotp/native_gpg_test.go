@@ -15,12 +15,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/creack/pty"
 
 	"github.com/passotp/passotp/internal/testkeys"
 )
@@ -377,39 +374,10 @@ func TestPinentryOnGPGTTY(t *testing.T) {
 	s := newSandbox(t, false)
 	s.addEntry("prot/alice", testkeys.Protected)
 	want := totpAt(t)
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ptmx.Close()
-	defer tty.Close()
-	pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: 80})
-	var mu sync.Mutex
-	var screen bytes.Buffer
-	go func() {
-		buf := make([]byte, 4096)
-		answered := false
-		for {
-			n, err := ptmx.Read(buf)
-			mu.Lock()
-			screen.Write(buf[:n])
-			seen := strings.Contains(screen.String(), "Passphrase")
-			mu.Unlock()
-			if seen && !answered {
-				answered = true
-				time.Sleep(100 * time.Millisecond) // let pinentry finish drawing
-				ptmx.Write([]byte(testkeys.Passphrase + "\r"))
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	out, errs, code, _ := runNoTTY(t, s.bin, envWith(s.env, "GPG_TTY="+tty.Name(), "TERM=xterm"), 60*time.Second,
+	tty, screen := testkeys.PinentryTerminal(t) // answers the prompt once it shows up
+	out, errs, code, _ := runNoTTY(t, s.bin, envWith(s.env, "GPG_TTY="+tty, "TERM=xterm"), 60*time.Second,
 		"code", "--at", fmt.Sprint(nativeAt), "prot/alice")
 	if code != 0 || out != want+"\n" {
-		mu.Lock()
-		defer mu.Unlock()
-		t.Fatalf("exit %d, stdout %q, stderr %q; want 0, %q; terminal showed %q", code, out, errs, want+"\n", screen.String())
+		t.Fatalf("exit %d, stdout %q, stderr %q; want 0, %q; terminal showed %q", code, out, errs, want+"\n", screen())
 	}
 }
