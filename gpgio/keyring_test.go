@@ -304,8 +304,11 @@ func keyblockHasID(b []byte, pattern string) bool {
 	return false
 }
 
-func TestKeyboxdCandidates(t *testing.T) {
-	kbx, err := os.ReadFile("testdata/keybox/pubring.kbx")
+// keyboxdKeyring returns a keyring served by a fake keyboxd that holds
+// the keyblocks of the keybox file kbxPath.
+func keyboxdKeyring(t *testing.T, kbxPath string) (*keyring, *fakeKeyboxd) {
+	t.Helper()
+	kbx, err := os.ReadFile(kbxPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +320,11 @@ func TestKeyboxdCandidates(t *testing.T) {
 	for _, b := range blobs {
 		fake.blocks = append(fake.blocks, b.keyblock)
 	}
-	kr := &keyring{source: "keyboxd", dial: func(context.Context) (assuanTransactor, error) { return fake, nil }}
+	return &keyring{source: "keyboxd", dial: func(context.Context) (assuanTransactor, error) { return fake, nil }}, fake
+}
+
+func TestKeyboxdCandidates(t *testing.T) {
+	kr, fake := keyboxdKeyring(t, "testdata/keybox/pubring.kbx")
 	k := testkeys.Cv25519
 	cs, err := kr.candidates(subKeyID(t, k))
 	if err != nil || len(cs) != 1 || fprHex(cs[0].pub) != k.SubFpr {

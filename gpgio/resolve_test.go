@@ -334,19 +334,7 @@ func gripOf(t testing.TB, s string) (g [20]byte) {
 // TestResolveKeyboxd resolves lines against keyboxd (a fake replaying its
 // SEARCH/NEXT answers): every keyblock is fetched once and indexed.
 func TestResolveKeyboxd(t *testing.T) {
-	kbx, err := os.ReadFile("../internal/testkeys/testdata/gnupg/pubring.kbx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs, err := parseKeybox(kbx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fake := &fakeKeyboxd{}
-	for _, b := range blobs {
-		fake.blocks = append(fake.blocks, b.keyblock)
-	}
-	kr := &keyring{source: "keyboxd", dial: func(context.Context) (assuanTransactor, error) { return fake, nil }}
+	kr, fake := keyboxdKeyring(t, "../internal/testkeys/testdata/gnupg/pubring.kbx")
 	for _, k := range testkeys.All {
 		for _, line := range []string{k.Email, "<" + k.Email + ">", k.Fpr, k.SubID + "!"} {
 			r, err := kr.resolveRecipient(context.Background(), line, time.Now())
