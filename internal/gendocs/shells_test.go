@@ -42,23 +42,31 @@ func TestFishCompletion(t *testing.T) {
 			t.Parallel()
 			cmd := exec.Command("fish", "--no-config", "-c", `source $argv[1]; complete -C $argv[2]`, script, tc.line)
 			cmd.Env = append(os.Environ(), "PASSWORD_STORE_DIR="+store, "HOME="+t.TempDir())
-			out, err := cmd.CombinedOutput()
-			if err != nil {
-				t.Fatalf("fish: %v\n%s", err, out)
-			}
-			var got []string
-			for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-				if l != "" {
-					got = append(got, strings.SplitN(l, "\t", 2)[0])
-				}
-			}
-			sort.Strings(got)
-			want := append([]string(nil), tc.want...)
-			sort.Strings(want)
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("%s<TAB>: got %q, want %q", tc.line, got, want)
-			}
+			checkFish(t, cmd, tc.line, tc.want)
 		})
+	}
+}
+
+// checkFish runs cmd (fish printing `complete -C` for line) and compares
+// the completions it lists, without their descriptions, with want in any
+// order.
+func checkFish(t *testing.T, cmd *exec.Cmd, line string, want []string) {
+	t.Helper()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("fish: %v\n%s", err, out)
+	}
+	var got []string
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if l != "" {
+			got = append(got, strings.SplitN(l, "\t", 2)[0])
+		}
+	}
+	sort.Strings(got)
+	want = append([]string(nil), want...)
+	sort.Strings(want)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s<TAB>: got %q, want %q", line, got, want)
 	}
 }
 
@@ -91,22 +99,7 @@ func TestFishPassCompletion(t *testing.T) {
 			home := t.TempDir()
 			cmd := exec.Command("fish", "-c", `source $argv[1]; complete -C $argv[2]`, script, tc.line)
 			cmd.Env = append(os.Environ(), "PASSWORD_STORE_DIR="+store, "HOME="+home, "XDG_CONFIG_HOME="+home+"/.config", "XDG_DATA_HOME="+home+"/.local/share")
-			out, err := cmd.CombinedOutput()
-			if err != nil {
-				t.Fatalf("fish: %v\n%s", err, out)
-			}
-			var got []string
-			for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-				if l != "" {
-					got = append(got, strings.SplitN(l, "\t", 2)[0])
-				}
-			}
-			sort.Strings(got)
-			want := append([]string(nil), tc.want...)
-			sort.Strings(want)
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("%s<TAB>: got %q, want %q", tc.line, got, want)
-			}
+			checkFish(t, cmd, tc.line, tc.want)
 		})
 	}
 }
