@@ -23,15 +23,16 @@ func TestImportRules(t *testing.T) {
 		allowed   []string // exceptions to forbidden prefixes
 	}{
 		{"otp", []string{mod, "github.com/ProtonMail/go-crypto", "github.com/go-git", "github.com/urfave/cli", "golang.org/x/term"}, nil},
-		{"gpgio", []string{mod, "github.com/pquerna/otp", "github.com/go-git", "github.com/urfave/cli", "golang.org/x/term"}, []string{mod + "internal/sysread"}},
+		{"gpgio", []string{mod, "github.com/pquerna/otp", "github.com/go-git", "github.com/urfave/cli", "golang.org/x/term"}, []string{mod + "internal/sysread", mod + "internal/child"}},
 		{"fresh", []string{mod + "gpgio", mod + "passstore", mod + "internal", "github.com/go-git", "github.com/urfave/cli", "golang.org/x/term"}, nil},
-		{"ageio", []string{mod, "github.com/go-git", "github.com/urfave/cli", "golang.org/x/term"}, nil},
+		{"ageio", []string{mod, "github.com/go-git", "github.com/urfave/cli", "golang.org/x/term"}, []string{mod + "internal/child"}},
 		{"storeconf", append([]string{mod, "github.com/urfave/cli", "golang.org/x/term", "github.com/ProtonMail/go-crypto"}, slowGit...), []string{mod + "internal/gitconfig"}},
 		{"passstore", append([]string{mod + "gpgio", mod + "otp", mod + "internal/", "github.com/ProtonMail/go-crypto", "github.com/urfave/cli", "golang.org/x/term"}, slowGit...), []string{mod + "internal/gitconfig", mod + "internal/gitignore", mod + "internal/sysread"}},
 		{"internal/gitconfig", []string{mod, "github.com/", "golang.org/"}, nil},
 		{"internal/gitignore", []string{mod, "github.com/", "golang.org/"}, nil},
 		{"internal/sysread", []string{mod, "github.com/", "golang.org/"}, nil},
-		{"ageio", []string{mod, "github.com/ProtonMail/go-crypto", "github.com/go-git", "github.com/urfave/cli", "golang.org/x/term", "github.com/pquerna/otp"}, nil},
+		{"internal/child", []string{mod, "github.com/", "golang.org/"}, nil},
+		{"ageio", []string{mod, "github.com/ProtonMail/go-crypto", "github.com/go-git", "github.com/urfave/cli", "golang.org/x/term", "github.com/pquerna/otp"}, []string{mod + "internal/child"}},
 		{"storeconf", []string{mod, "github.com/ProtonMail/go-crypto", "github.com/urfave/cli", "golang.org/x/term", "github.com/pquerna/otp", "filippo.io/age"}, []string{mod + "internal/gitconfig"}},
 	}
 	for _, r := range rules {

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"filippo.io/age"
+
+	"github.com/passotp/passotp/internal/child"
 )
 
 // The age binary is ageio's fallback for ssh keys, which it does not
@@ -56,8 +58,6 @@ func (e *AgeError) Error() string {
 	}
 	return fmt.Sprintf("%s: %s", strings.Join(e.Args, " "), msg)
 }
-
-const maxStderr = 64 << 10
 
 // ageBinary is the program to run: $PASSAGE_AGE in passage mode (as
 // passage), else "age".
@@ -166,19 +166,6 @@ func (b *limitedBuffer) wipe() {
 	b.buf = b.buf[:0]
 }
 
-// cappedBuffer keeps the first max bytes and drops the rest.
-type cappedBuffer struct {
-	bytes.Buffer
-	max int
-}
-
-func (b *cappedBuffer) Write(p []byte) (int, error) {
-	if room := b.max - b.Len(); room > 0 {
-		b.Buffer.Write(p[:min(room, len(p))])
-	}
-	return len(p), nil
-}
-
 // decryptWithAge runs `age --decrypt -i FILE…` for the ssh identities ids,
 // with the ciphertext on stdin and the plaintext read from stdout.
 func (c *Client) decryptWithAge(ctx context.Context, ciphertext []byte, ids []*SSHIdentity) ([]byte, error) {
@@ -197,7 +184,7 @@ func (c *Client) decryptWithAge(ctx context.Context, ciphertext []byte, ids []*S
 	cmd.Env = c.childEnv()
 	cmd.Stdin = bytes.NewReader(ciphertext)
 	out := newLimitedBuffer(len(ciphertext), maxPlaintext)
-	stderr := &cappedBuffer{max: maxStderr}
+	stderr := child.NewStderr()
 	cmd.Stdout, cmd.Stderr = out, stderr
 	c.ageMu.Lock()
 	err = cmd.Run()
@@ -253,7 +240,7 @@ func (c *Client) encryptWithAge(ctx context.Context, dst io.Writer, rs []age.Rec
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = c.childEnv()
 	cmd.Stdout = dst
-	stderr := &cappedBuffer{max: maxStderr}
+	stderr := child.NewStderr()
 	cmd.Stderr = stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -262,54 +249,11 @@ func (c *Client) encryptWithAge(ctx context.Context, dst io.Writer, rs []age.Rec
 	if err := cmd.Start(); err != nil {
 		return nil, &NeedAgeError{Key: key, Binary: c.ageBinary(), Err: err}
 	}
-	return &ageWriter{cmd: cmd, stdin: stdin, stderr: stderr, bin: c.ageBinary(), args: args, ctx: ctx}, nil
-}
-
-// ageWriter is the plaintext side of a running `age --encrypt`.
-type ageWriter struct {
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	stderr *cappedBuffer
-	bin    string
-	args   []string
-	ctx    context.Context
-	done   bool
-	err    error // Close's result, returned again by later calls
-}
-
-// Write feeds age; when age has stopped reading (it failed), the error is
-// age's own.
-func (w *ageWriter) Write(p []byte) (int, error) {
-	if w.done {
-		if w.err != nil {
-			return 0, w.err
+	name := c.ageBinary() // as the user knows it, for the error
+	return child.NewWriter(cmd, stdin, "age encrypt", func(err error) error {
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
-		return 0, errors.New("age encrypt: write after close")
-	}
-	n, err := w.stdin.Write(p)
-	if err != nil {
-		if cerr := w.Close(); cerr != nil {
-			return n, cerr
-		}
-	}
-	return n, err
-}
-
-// Close ends the plaintext and waits for age; its failure is an
-// [*AgeError]. Every call returns the first one's result (Write closes
-// when age stops reading).
-func (w *ageWriter) Close() error {
-	if w.done {
-		return w.err
-	}
-	w.done = true
-	w.stdin.Close()
-	if err := w.cmd.Wait(); err != nil {
-		if w.ctx.Err() != nil {
-			w.err = w.ctx.Err()
-		} else {
-			w.err = ageRunError(w.bin, w.args, err, w.stderr.Bytes())
-		}
-	}
-	return w.err
+		return ageRunError(name, args, err, stderr.Bytes())
+	}), nil
 }

@@ -10,11 +10,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-)
 
-// maxStderr caps the gpg stderr kept in a *GPGError.
-const maxStderr = 64 << 10
+	"github.com/passotp/passotp/internal/child"
+)
 
 // gpgProgram resolves the gpg program as pass does: Options.GPG, else
 // "gpg2" when it is on PATH, else "gpg". PATH is taken from Options.Env.
@@ -112,7 +110,7 @@ func (c *Client) gpgDecrypt(ctx context.Context, ciphertext []byte) ([]byte, err
 		return nil, err
 	}
 	var stdout bytes.Buffer
-	stderr := &cappedBuffer{max: maxStderr}
+	stderr := child.NewStderr()
 	cmd.Stdin = bytes.NewReader(ciphertext)
 	cmd.Stdout = &stdout
 	cmd.Stderr = stderr
@@ -160,82 +158,17 @@ func (c *Client) gpgEncrypt(ctx context.Context, dst io.Writer, recipients []str
 	if err != nil {
 		return nil, err
 	}
-	stderr := &cappedBuffer{max: maxStderr}
+	stderr := child.NewStderr()
 	cmd.Stdout = dst
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		stdin.Close()
 		return nil, gpgRunError(ctx, argv, err, nil)
 	}
-	return &gpgWriter{ctx: ctx, cmd: cmd, argv: argv, stdin: stdin, stderr: stderr}, nil
-}
-
-// gpgWriter streams plaintext into a running gpg -e.
-type gpgWriter struct {
-	ctx    context.Context
-	cmd    *exec.Cmd
-	argv   []string
-	stdin  io.WriteCloser
-	stderr *cappedBuffer
-	done   bool
-	err    error
-}
-
-func (w *gpgWriter) Write(p []byte) (int, error) {
-	if w.done {
-		return 0, errors.New("gpg: write after close")
-	}
-	n, err := w.stdin.Write(p)
-	if err != nil {
-		// gpg stopped reading: its exit status says why.
-		if werr := w.finish(); werr != nil {
-			return n, werr
-		}
-		return n, err
-	}
-	return n, nil
-}
-
-// Close ends the plaintext and waits for gpg.
-func (w *gpgWriter) Close() error { return w.finish() }
-
-func (w *gpgWriter) finish() error {
-	if w.done {
-		return w.err
-	}
-	w.done = true
-	w.stdin.Close()
-	if err := w.cmd.Wait(); err != nil {
-		w.err = gpgRunError(w.ctx, w.argv, err, w.stderr.Bytes())
-	}
-	return w.err
-}
-
-// cappedBuffer keeps the first max bytes written to it and discards the
-// rest (without failing the writer, so gpg never sees EPIPE).
-type cappedBuffer struct {
-	mu  sync.Mutex
-	max int
-	buf bytes.Buffer
-}
-
-func (b *cappedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if room := b.max - b.buf.Len(); room > 0 {
-		if len(p) <= room {
-			b.buf.Write(p)
-		} else {
-			b.buf.Write(p[:room])
-		}
-	}
-	return len(p), nil
-}
-
-func (b *cappedBuffer) Bytes() []byte {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]byte(nil), b.buf.Bytes()...)
+	return child.NewWriter(cmd, stdin, "gpg", func(err error) error {
+		// gpg stopped reading, or failed at the end: its exit status says why.
+		return gpgRunError(ctx, argv, err, stderr.Bytes())
+	}), nil
 }
 
 // zero overwrites b (best effort: Go may have copied it).
