@@ -52,19 +52,8 @@ func TestAEADFixturesDecryptWithGPG(t *testing.T) {
 // gpg records the call and echoes its input).
 func TestAEADLargeChunkFallsBack(t *testing.T) {
 	home := testkeys.Home(t)
-	kbx, err := os.ReadFile(filepath.Join(home, "pubring.kbx"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs, err := parseKeybox(kbx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := newFileKeyring("pubring.kbx", blobs).candidates(subKeyID(t, testkeys.Cv25519))
-	if err != nil || len(cs) != 1 {
-		t.Fatalf("candidates: %d, %v", len(cs), err)
-	}
-	ct := aeadEntry(t, cs[0].pub, packet.AEADModeOCB, 17, []byte(testEntry))
+	subPub := subKeyPub(t, filepath.Join(home, "pubring.kbx"), testkeys.Cv25519)
+	ct := aeadEntry(t, subPub, packet.AEADModeOCB, 17, []byte(testEntry))
 	native := openTest(t, home, NativeOnly, func(o *Options) { o.Env = []string{"PATH=/nonexistent", "HOME=/nonexistent"} })
 	var ue *UnsupportedError
 	if _, err := native.Decrypt(context.Background(), bytes.NewReader(ct)); !errors.As(err, &ue) {

@@ -314,19 +314,8 @@ func TestCanonicalFixturesWorkWithGPG(t *testing.T) {
 // the RSA entry; a missing or wrong u, or swapped primes, fall back to
 // computing the CRT values and still open it; a wrong d or prime is refused.
 func TestRSAPrivateKeyValues(t *testing.T) {
-	kbx, err := os.ReadFile("testdata/keybox/pubring.kbx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs, err := parseKeybox(kbx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := newFileKeyring("pubring.kbx", blobs).candidates(subKeyID(t, testkeys.RSA))
-	if err != nil || len(cs) != 1 {
-		t.Fatalf("candidates: %d, %v", len(cs), err)
-	}
-	pub := cs[0].pub.PublicKey.(*rsa.PublicKey)
+	subPub := subKeyPub(t, "testdata/keybox/pubring.kbx", testkeys.RSA)
+	pub := subPub.PublicKey.(*rsa.PublicKey)
 	b, err := os.ReadFile("testdata/keys/rsa.extended.key")
 	if err != nil {
 		t.Fatal(err)
@@ -378,7 +367,7 @@ func TestRSAPrivateKeyValues(t *testing.T) {
 			if fast := k.Primes[0].Cmp(tt.q) == 0; fast != tt.fast {
 				t.Errorf("built from u: %v, want %v", fast, tt.fast)
 			}
-			priv := &packet.PrivateKey{PublicKey: *cs[0].pub, PrivateKey: k}
+			priv := &packet.PrivateKey{PublicKey: *subPub, PrivateKey: k}
 			if err := firstPKESK(t, msg).Decrypt(priv, nil); err != nil {
 				t.Fatalf("decrypt PKESK: %v", err)
 			}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
+
 	"github.com/passotp/passotp/internal/testkeys"
 )
 
@@ -164,6 +166,25 @@ func TestPubringGPGHasRingTrust(t *testing.T) {
 	if n == 0 {
 		t.Fatal("fixture pubring.gpg has no ring-trust packets")
 	}
+}
+
+// subKeyPub returns the public (sub)key of k's encryption subkey from the
+// keybox file kbxPath, which must hold exactly one such key.
+func subKeyPub(t testing.TB, kbxPath string, k testkeys.Key) *packet.PublicKey {
+	t.Helper()
+	kbx, err := os.ReadFile(kbxPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := parseKeybox(kbx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := newFileKeyring("pubring.kbx", blobs).candidates(subKeyID(t, k))
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("candidates: %d, %v", len(cs), err)
+	}
+	return cs[0].pub
 }
 
 func subKeyID(t testing.TB, k testkeys.Key) uint64 {

@@ -26,23 +26,12 @@ func TestSmartcardKeyViaAgent(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The session key, from the unprotected key file, for the card's answer.
-	kbx, err := os.ReadFile(filepath.Join(dir, "pubring.kbx"))
+	subPub := subKeyPub(t, filepath.Join(dir, "pubring.kbx"), testkeys.RSA)
+	grip, err := keygrip(subPub)
 	if err != nil {
 		t.Fatal(err)
 	}
-	blobs, err := parseKeybox(kbx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := newFileKeyring("pubring.kbx", blobs).candidates(subKeyID(t, testkeys.RSA))
-	if err != nil || len(cs) != 1 {
-		t.Fatalf("candidates: %d, %v", len(cs), err)
-	}
-	grip, err := keygrip(cs[0].pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	priv, kind, err := loadKeyFile(&home{dir: dir}, grip, cs[0].pub)
+	priv, kind, err := loadKeyFile(&home{dir: dir}, grip, subPub)
 	if err != nil || kind != keyUnprotected {
 		t.Fatalf("loadKeyFile: %v, %v", kind, err)
 	}
