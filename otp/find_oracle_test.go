@@ -2,7 +2,6 @@ package otp
 
 import (
 	"math/rand/v2"
-	"os/exec"
 	"strings"
 	"testing"
 )
@@ -28,16 +27,7 @@ done`
 		}
 		ins = append(ins, b.String())
 	}
-	cmd := exec.Command("bash", append([]string{"-c", script, "bash"}, ins...)...)
-	cmd.Env = []string{"LC_ALL=C.UTF-8", "PATH=/usr/bin:/bin"}
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
-	if len(got) != len(ins) {
-		t.Fatalf("%d results for %d entries", len(got), len(ins))
-	}
+	got := bashEach(t, script, ins)
 	for i, in := range ins {
 		want := ""
 		if s, e, ok := Find([]byte(in)); ok {

@@ -3,6 +3,7 @@ package otp
 import (
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 )
 
@@ -20,4 +21,23 @@ func requireTools(t testing.TB, programs ...string) {
 			t.Fatalf("%s not installed; install it or set PASSOTP_ALLOW_SKIP=1", p)
 		}
 	}
+}
+
+// bashEach runs script in one bash (C.UTF-8, a bare PATH) with ins as its
+// arguments; the script prints one NUL-terminated result per argument,
+// which bashEach returns in order.
+func bashEach(t testing.TB, script string, ins []string) []string {
+	t.Helper()
+	requireTools(t, "bash")
+	cmd := exec.Command("bash", append([]string{"-c", script, "bash"}, ins...)...)
+	cmd.Env = []string{"LC_ALL=C.UTF-8", "PATH=/usr/bin:/bin"}
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+	if len(got) != len(ins) {
+		t.Fatalf("bash gave %d results for %d inputs", len(got), len(ins))
+	}
+	return got
 }

@@ -256,16 +256,7 @@ func TestDecodeOracle(t *testing.T) {
 	ins := []string{"a+b", "%41%4a", "%4", "%414", "%zz", "%%41", `\0101`, `\101`, `\1012`, `\08x`, `\"\?\q\'`,
 		`\e\a\b\f\r\t\v\\x`, `a\cb`, `\u00e9\u41\U0001F600`, `\u12345`, `\ud800`, `\U7FFFFFFF`, `\uzz`, `a\`, "a%0A%0A", "%0Aa", "%C3%A9"}
 	script := `urldecode() { local url_encoded="${1//+/ }"; printf '%b' "${url_encoded//%/\\x}"; }; for a in "$@"; do x=$(urldecode "$a"); printf '%s\0' "$x"; done`
-	cmd := exec.Command("bash", append([]string{"-c", script, "bash"}, ins...)...)
-	cmd.Env = []string{"LC_ALL=C.UTF-8", "PATH=/usr/bin:/bin"}
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
-	if len(got) != len(ins) {
-		t.Fatalf("bash gave %d results for %d inputs", len(got), len(ins))
-	}
+	got := bashEach(t, script, ins)
 	for i, in := range ins {
 		if d := decode(in); d != got[i] {
 			t.Errorf("decode(%q) = %q, bash %q", in, d, got[i])
@@ -318,14 +309,9 @@ func TestBuildURI(t *testing.T) {
 func TestBuildURIOracle(t *testing.T) {
 	requireTools(t, "bash")
 	in := "Az09.~_- !\"#$%&'()*+,/:;<=>?@[\\]^`{|}"
-	script := `urlencode() { local l=${#1}; for (( i = 0 ; i < l ; i++ )); do local c=${1:i:1}; case "$c" in [a-zA-Z0-9.~_-]) printf "%c" "$c";; ' ') printf + ;; *) printf '%%%.2X' "'$c"; esac; done; }; urlencode "$1"`
-	cmd := exec.Command("bash", "-c", script, "bash", in)
-	cmd.Env = []string{"LC_ALL=C.UTF-8", "PATH=/usr/bin:/bin"}
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := encode(in); got != string(out) {
+	script := `urlencode() { local l=${#1}; for (( i = 0 ; i < l ; i++ )); do local c=${1:i:1}; case "$c" in [a-zA-Z0-9.~_-]) printf "%c" "$c";; ' ') printf + ;; *) printf '%%%.2X' "'$c"; esac; done; }; urlencode "$1"; printf '\0'`
+	out := bashEach(t, script, []string{in})[0]
+	if got := encode(in); got != out {
 		t.Errorf("encode = %q, bash %q", got, out)
 	}
 }
